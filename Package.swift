@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: bytes → packets → connections → findings → report.
+// Only Capture imports CPcap and only Markup imports CLibXML2 (checked by `make test`).
+let package = Package(
+    name: "casebook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "casebook", targets: ["casebook"]),
+        .library(name: "CasebookKit", targets: ["CasebookKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap", pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .target(
+            name: "Capture",
+            dependencies: [
+                "CPcap",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
+        .target(name: "Packets", dependencies: ["Capture"]),
+        .target(name: "Flows", dependencies: ["Capture", "Packets"]),
+        .target(name: "Markup", dependencies: ["CLibXML2"]),
+        .target(name: "Logs", dependencies: ["Packets"]),
+        .target(
+            name: "CaseFile",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "CasebookKit",
+            dependencies: ["Capture", "Packets", "Flows", "Logs", "CaseFile", "Markup"]),
+        .executableTarget(
+            name: "casebook",
+            dependencies: [
+                "CasebookKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+    ]
+)

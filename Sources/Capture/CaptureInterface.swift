@@ -1,0 +1,41 @@
+/// A capture interface: one per pcap file, one per Interface Description Block in pcapng.
+public struct CaptureInterface: Hashable, Sendable {
+    public var linkType: LinkType
+    public var snaplen: Int
+    /// `if_name`, when the file names it.
+    public var name: String?
+    /// `if_description`.
+    public var interfaceDescription: String?
+    /// Timestamp units per second (`if_tsresol`; 10^6 when absent).
+    public var unitsPerSecond: UInt64
+    /// Binary resolution exponent when `if_tsresol` has its high bit set (units = 2^-n s).
+    public var binaryExponent: Int?
+    /// `if_tsoffset`, seconds added to every timestamp.
+    public var offsetSeconds: Int64
+    public var comments: [String]
+
+    public init(linkType: LinkType, snaplen: Int) {
+        self.linkType = linkType
+        self.snaplen = snaplen
+        self.unitsPerSecond = 1_000_000
+        self.offsetSeconds = 0
+        self.comments = []
+    }
+
+    /// Converts a raw 64-bit pcapng timestamp to a ``Timestamp``.
+    func timestamp(units: UInt64) -> Timestamp {
+        let ns: Int64
+        if let n = binaryExponent {
+            let whole = units >> UInt64(n)
+            let frac = units & ((UInt64(1) << UInt64(n)) - 1)
+            let fracNs = n <= 34 ? (frac &* 1_000_000_000) >> UInt64(n)
+                                 : UInt64((Double(frac) / Double(UInt64(1) << UInt64(n))) * 1e9)
+            ns = Int64(truncatingIfNeeded: whole &* 1_000_000_000 &+ fracNs)
+        } else if unitsPerSecond <= 1_000_000_000 {
+            ns = Int64(truncatingIfNeeded: units &* (1_000_000_000 / unitsPerSecond))
+        } else {
+            ns = Int64(truncatingIfNeeded: units / (unitsPerSecond / 1_000_000_000))
+        }
+        return Timestamp(nanoseconds: ns &+ offsetSeconds &* 1_000_000_000)
+    }
+}

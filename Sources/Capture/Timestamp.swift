@@ -1,0 +1,63 @@
+/// A capture timestamp: nanoseconds since the Unix epoch (UTC).
+///
+/// Nanosecond precision covers every resolution casebook reads (pcap µs/ns, pcapng if_tsresol up
+/// to 10^-9 and binary fractions, which are rounded to the nearest nanosecond).
+public struct Timestamp: Hashable, Comparable, Sendable {
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    public init(seconds: Int64, nanoseconds: Int64) {
+        self.nanoseconds = seconds &* 1_000_000_000 &+ nanoseconds
+    }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.nanoseconds < b.nanoseconds }
+
+    /// Seconds since the epoch as a Double (loses precision below ~100 ns for current dates).
+    public var seconds: Double { Double(nanoseconds) / 1e9 }
+
+    /// `b - a` in seconds.
+    public static func interval(from a: Timestamp, to b: Timestamp) -> Double {
+        Double(b.nanoseconds &- a.nanoseconds) / 1e9
+    }
+
+    /// Whole seconds and the nanosecond fraction (floor division, so pre-1970 stays correct).
+    public var parts: (seconds: Int64, fraction: Int64) {
+        var s = nanoseconds / 1_000_000_000
+        var f = nanoseconds % 1_000_000_000
+        if f < 0 { f += 1_000_000_000; s -= 1 }
+        return (s, f)
+    }
+
+    /// "seconds.nnnnnnnnn", as Wireshark's `frame.time_epoch`.
+    public var epochString: String {
+        let (s, f) = parts
+        let frac = String(f)
+        return "\(s)." + String(repeating: "0", count: 9 - frac.count) + frac
+    }
+
+    /// RFC 3339 in UTC with nanoseconds, e.g. `2024-05-01T12:00:00.123456789Z`.
+    public var rfc3339: String {
+        let (s, f) = parts
+        var days = s / 86_400
+        var rem = s % 86_400
+        if rem < 0 { rem += 86_400; days -= 1 }
+        // Civil-from-days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        var y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        if m <= 2 { y += 1 }
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let frac = String(f)
+        let fracPadded = String(repeating: "0", count: 9 - frac.count) + frac
+        let ys = String(y)
+        let yearText = y >= 0 && y < 1000 ? String(repeating: "0", count: 4 - ys.count) + ys : ys
+        return "\(yearText)-\(two(m))-\(two(d))T\(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)).\(fracPadded)Z"
+    }
+}

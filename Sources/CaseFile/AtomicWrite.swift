@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes go to a temporary file in the destination's directory, are flushed to disk, then
+/// renamed into place, so a reader (or a crash) never sees a half-written file.
+public enum AtomicWrite {
+    public static func write(_ data: Data, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
+            throw CaseError("\(dir.path): cannot create a file there")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: tmp)
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            try rename(tmp, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw error
+        }
+    }
+
+    /// Copies `source` into `destination` through a temporary file and a rename.
+    public static func copy(_ source: URL, to destination: URL) throws {
+        let dir = destination.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        do {
+            guard let input = InputStream(url: source) else { throw CaseError("\(source.path): cannot read") }
+            guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
+                throw CaseError("\(dir.path): cannot create a file there")
+            }
+            let out = try FileHandle(forWritingTo: tmp)
+            input.open()
+            defer { input.close() }
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = input.read(&buffer, maxLength: buffer.count)
+                if n < 0 { throw CaseError("\(source.path): read error") }
+                if n == 0 { break }
+                try out.write(contentsOf: Data(buffer[0..<n]))
+            }
+            try out.synchronize()
+            try out.close()
+            try rename(tmp, to: destination)
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw error
+        }
+    }
+
+    static func rename(_ from: URL, to: URL) throws {
+        if Glibc.rename(from.path, to.path) != 0 {
+            throw CaseError("\(to.path): cannot move into place: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// An exclusive advisory lock on a case (`flock` on CASE/.lock), held while the case is changed,
+/// so two casebook processes never interleave their writes.
+public final class CaseLock {
+    private let fd: Int32
+
+    public init(caseDirectory: URL) throws {
+        let path = caseDirectory.appendingPathComponent(".lock").path
+        fd = open(path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw CaseError("\(caseDirectory.path): cannot lock the case: \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX) == 0 else {
+            close(fd)
+            throw CaseError("\(caseDirectory.path): cannot lock the case: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// An IPv4 or IPv6 address held in fixed-width integers, so it is hashed and compared without
+/// allocating. `description` prints it as Wireshark does (RFC 5952 for IPv6).
+public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    case v4(UInt32)
+    case v6(UInt64, UInt64)
+
+    public var isIPv6: Bool { if case .v6 = self { return true } else { return false } }
+
+    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+        switch (a, b) {
+        case let (.v4(x), .v4(y)): return x < y
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        case let (.v6(a1, a2), .v6(b1, b2)): return a1 != b1 ? a1 < b1 : a2 < b2
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .v4(v):
+            return "\(v >> 24).\((v >> 16) & 0xFF).\((v >> 8) & 0xFF).\(v & 0xFF)"
+        case let .v6(hi, lo):
+            var groups = [UInt16](repeating: 0, count: 8)
+            for i in 0..<4 {
+                groups[i] = UInt16(truncatingIfNeeded: hi >> (48 - 16 * UInt64(i)))
+                groups[i + 4] = UInt16(truncatingIfNeeded: lo >> (48 - 16 * UInt64(i)))
+            }
+            // IPv4-mapped (::ffff:a.b.c.d) is printed with a dotted tail, as Wireshark does.
+            if hi == 0 && (lo >> 32) == 0xFFFF {
+                return "::ffff:" + IPAddress.v4(UInt32(truncatingIfNeeded: lo)).description
+            }
+            // Longest run of zero groups (length ≥ 2) becomes "::" (RFC 5952 §4.2).
+            var bestStart = -1, bestLen = 0, i = 0
+            while i < 8 {
+                if groups[i] == 0 {
+                    var j = i
+                    while j < 8 && groups[j] == 0 { j += 1 }
+                    if j - i > bestLen { bestStart = i; bestLen = j - i }
+                    i = j
+                } else { i += 1 }
+            }
+            if bestLen < 2 { bestStart = -1 }
+            var out = ""
+            i = 0
+            while i < 8 {
+                if i == bestStart {
+                    out += "::"
+                    i += bestLen
+                    continue
+                }
+                if !out.isEmpty && !out.hasSuffix(":") { out += ":" }
+                out += String(groups[i], radix: 16)
+                i += 1
+            }
+            return out
+        }
+    }
+
+    /// Parses dotted-quad IPv4 or textual IPv6 (with "::" and an optional dotted tail).
+    public init?(_ text: String) {
+        if !text.contains(":") {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4 else { return nil }
+            var v: UInt32 = 0
+            for p in parts {
+                guard let b = UInt8(p) else { return nil }
+                v = v << 8 | UInt32(b)
+            }
+            self = .v4(v)
+            return
+        }
+        var head: [UInt16] = [], tail: [UInt16] = []
+        var halves: [String] = []
+        if let r = text.range(of: "::") {
+            halves = [String(text[..<r.lowerBound]), String(text[r.upperBound...])]
+            guard !halves[1].contains("::") else { return nil }
+        } else {
+            halves = [text]
+        }
+        func groups(_ s: String) -> [UInt16]? {
+            if s.isEmpty { return [] }
+            var out: [UInt16] = []
+            for part in s.split(separator: ":", omittingEmptySubsequences: false) {
+                if part.contains("."), case let .v4(v)? = IPAddress(String(part)) {
+                    out.append(UInt16(v >> 16)); out.append(UInt16(v & 0xFFFF))
+                } else {
+                    guard part.count <= 4, let g = UInt16(part, radix: 16) else { return nil }
+                    out.append(g)
+                }
+            }
+            return out
+        }
+        guard let h = groups(halves[0]) else { return nil }
+        head = h
+        if halves.count == 2 {
+            guard let t = groups(halves[1]) else { return nil }
+            tail = t
+            guard head.count + tail.count <= 7 else { return nil }
+        } else {
+            guard head.count == 8 else { return nil }
+        }
+        let all = head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        var hi: UInt64 = 0, lo: UInt64 = 0
+        for i in 0..<4 { hi = hi << 16 | UInt64(all[i]) }
+        for i in 4..<8 { lo = lo << 16 | UInt64(all[i]) }
+        self = .v6(hi, lo)
+    }
+}
+
+/// A 48-bit MAC address.
+public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
+    public var value: UInt64
+    public init(_ value: UInt64) { self.value = value }
+
+    public var description: String {
+        (0..<6).map { i -> String in
+            let b = UInt8(truncatingIfNeeded: value >> (40 - 8 * UInt64(i)))
+            return b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16)
+        }.joined(separator: ":")
+    }
+}
+
+/// An address and port: one side of a TCP or UDP conversation.
+public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var address: IPAddress
+    public var port: UInt16
+    public init(_ address: IPAddress, _ port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    public static func < (a: Endpoint, b: Endpoint) -> Bool {
+        a.address != b.address ? a.address < b.address : a.port < b.port
+    }
+
+    /// `10.1.1.1:23`, `[2001:db8::1]:443`.
+    public var description: String {
+        address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+}

@@ -1,0 +1,165 @@
+import Capture
+
+/// Decodes frames into ``Packet`` values: link layer → IP → TCP/UDP/ICMP.
+///
+/// Stateless and allocation-free: every header is read in place from the frame's borrowed bytes.
+/// Decoding never fails; what could not be decoded is named in ``Packet/problems``.
+public enum PacketDecoder {
+    public static func decode(_ frame: Frame) -> Packet {
+        var p = Packet(frame: frame)
+        let b = frame.bytes
+        switch frame.linkType.rawValue {
+        case LinkType.ethernet.rawValue:
+            decodeEthernet(b, at: 0, into: &p)
+        case LinkType.raw.rawValue, LinkType.rawBSD12.rawValue, LinkType.rawBSD14.rawValue,
+             LinkType.ipv4.rawValue, LinkType.ipv6.rawValue:
+            decodeNetwork(b, at: 0, etherType: nil, into: &p)
+        case LinkType.null.rawValue, LinkType.loop.rawValue:
+            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
+            var family = b.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+            if frame.linkType == .loop { family = UInt32(bigEndian: family) }
+            else if family & 0xFFFF_0000 != 0 { family = family.byteSwapped } // other host's order
+            switch family {
+            case 2: decodeNetwork(b, at: 4, etherType: .ipv4, into: &p)
+            case 10, 24, 28, 30: decodeNetwork(b, at: 4, etherType: .ipv6, into: &p)
+            default: p.problems.insert(.undecodedNetworkProtocol)
+            }
+        case LinkType.linuxSLL.rawValue:
+            guard let proto = b.getUInt16(at: 14) else { p.problems.insert(.truncatedLinkHeader); return p }
+            dispatchEtherType(EtherType(rawValue: proto), b, at: 16, into: &p)
+        case LinkType.linuxSLL2.rawValue:
+            guard b.count >= 20 else { p.problems.insert(.truncatedLinkHeader); return p }
+            dispatchEtherType(EtherType(rawValue: b.u16(0)), b, at: 20, into: &p)
+        case LinkType.ciscoHDLC.rawValue:
+            guard let proto = b.getUInt16(at: 2) else { p.problems.insert(.truncatedLinkHeader); return p }
+            dispatchEtherType(EtherType(rawValue: proto), b, at: 4, into: &p)
+        case LinkType.ppi.rawValue:
+            // PPI header (little-endian): version, flags, length, DLT of what follows.
+            guard b.count >= 8 else { p.problems.insert(.truncatedLinkHeader); return p }
+            let length = Int(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+            let dlt = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+            guard length <= b.count else { p.problems.insert(.truncatedLinkHeader); return p }
+            if dlt == LinkType.ethernet.rawValue { decodeEthernet(b, at: length, into: &p) }
+            else { p.problems.insert(.undecodedLinkType) }
+        case LinkType.nflog.rawValue:
+            decodeNFLOG(b, into: &p)
+        default:
+            p.problems.insert(.undecodedLinkType)
+        }
+        return p
+    }
+
+    static func decodeEthernet(_ b: UnsafeRawBufferPointer, at o: Int, into p: inout Packet) {
+        guard o + 14 <= b.count else { p.problems.insert(.truncatedLinkHeader); return }
+        let dst = b.u64(o) >> 16
+        let src = (b.u64(o + 6) >> 16)
+        p.ethernet = EthernetHeader(destination: MACAddress(dst), source: MACAddress(src))
+        let type = b.u16(o + 12)
+        if type < 0x0600 { return } // 802.3 length field: LLC, not decoded
+        dispatchEtherType(EtherType(rawValue: type), b, at: o + 14, into: &p)
+    }
+
+    static func dispatchEtherType(_ type: EtherType, _ b: UnsafeRawBufferPointer, at o: Int, into p: inout Packet) {
+        var type = type
+        var o = o
+        // 802.1Q / 802.1ad tags, any depth.
+        while type == .vlan || type == .qinq || type == .vlanLegacyQinQ {
+            guard o + 4 <= b.count else { p.problems.insert(.truncatedLinkHeader); return }
+            let id = b.u16(o) & 0x0FFF
+            if p.vlanCount == 0 { p.vlanIDs.0 = id } else if p.vlanCount == 1 { p.vlanIDs.1 = id }
+            p.vlanCount += 1
+            type = EtherType(rawValue: b.u16(o + 2))
+            o += 4
+        }
+        switch type {
+        case .mplsUnicast:
+            // Label stack until bottom-of-stack, then IP by its version nibble.
+            while true {
+                guard let entry = b.getUInt32(at: o) else { p.problems.insert(.truncatedLinkHeader); return }
+                o += 4
+                if entry & 0x100 != 0 { break }
+            }
+            p.etherType = type
+            decodeNetwork(b, at: o, etherType: nil, into: &p)
+        case .pppoeSession:
+            guard let proto = b.getUInt16(at: o + 6) else { p.problems.insert(.truncatedLinkHeader); return }
+            p.etherType = type
+            switch proto {
+            case 0x0021: decodeNetwork(b, at: o + 8, etherType: .ipv4, into: &p)
+            case 0x0057: decodeNetwork(b, at: o + 8, etherType: .ipv6, into: &p)
+            default: p.problems.insert(.undecodedNetworkProtocol)
+            }
+        case .arp:
+            p.etherType = type
+            decodeARP(b, at: o, into: &p)
+        case .ipv4, .ipv6:
+            decodeNetwork(b, at: o, etherType: type, into: &p)
+        default:
+            p.etherType = type
+        }
+    }
+
+    static func decodeARP(_ b: UnsafeRawBufferPointer, at o: Int, into p: inout Packet) {
+        // Ethernet/IPv4 ARP only (hardware length 6, protocol length 4).
+        guard o + 28 <= b.count, b.u8(o + 4) == 6, b.u8(o + 5) == 4 else { return }
+        p.arp = ARPMessage(
+            operation: b.u16(o + 6),
+            senderMAC: MACAddress(b.u64(o + 6) & 0xFFFF_FFFF_FFFF),
+            senderIP: .v4(b.u32(o + 14)),
+            targetMAC: MACAddress(b.u64(o + 16) & 0xFFFF_FFFF_FFFF),
+            targetIP: .v4(b.u32(o + 24)))
+    }
+
+    static func decodeNFLOG(_ b: UnsafeRawBufferPointer, into p: inout Packet) {
+        // NFLOG: 4-byte header (family, version, resource id), then TLVs in host byte order
+        // with lengths padded to 4; TLV type 9 holds the packet.
+        guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return }
+        let family = b.u8(0)
+        var o = 4
+        while o + 4 <= b.count {
+            let len = Int(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: o, as: UInt16.self)))
+            let type = UInt16(littleEndian: b.loadUnaligned(fromByteOffset: o + 2, as: UInt16.self))
+            guard len >= 4 else { break }
+            if type == 9 {
+                decodeNetwork(b, at: o + 4, etherType: family == 10 ? .ipv6 : .ipv4, into: &p)
+                return
+            }
+            o += (len + 3) & ~3
+        }
+        p.problems.insert(.undecodedNetworkProtocol)
+    }
+
+    /// IP at `o`; `etherType` nil means "decide from the version nibble".
+    static func decodeNetwork(_ b: UnsafeRawBufferPointer, at o: Int, etherType: EtherType?, into p: inout Packet) {
+        if let etherType { p.etherType = etherType }
+        guard let ip = IPDecoder.decode(b, at: o, problems: &p.problems) else { return }
+        if p.etherType == nil || p.etherType == .mplsUnicast {
+            p.etherType = p.etherType ?? (ip.version == 4 ? .ipv4 : .ipv6)
+        }
+        p.ip = ip
+        let l4 = o + ip.headerLength
+        // Bytes of IP payload that exist in the frame (Ethernet padding excluded).
+        let available = max(0, min(b.count, o + ip.totalLength) - l4)
+        if ip.isFragment {
+            p.problems.insert(.ipFragment)
+            if ip.fragmentOffset > 0 || ip.moreFragments { return } // not reassembled
+        }
+        switch ip.protocolNumber {
+        case .tcp:
+            guard let tcp = TCPDecoder.decode(b, at: l4, ipPayloadLength: ip.payloadLength, problems: &p.problems) else { return }
+            p.tcp = tcp
+            p.payloadOffset = min(b.count, l4 + tcp.headerLength)
+            p.capturedPayloadLength = max(0, min(available - tcp.headerLength, b.count - p.payloadOffset))
+            if p.capturedPayloadLength < tcp.segmentLength { p.problems.insert(.truncatedPayload) }
+        case .udp:
+            guard let udp = UDPHeader.decode(b, at: l4, problems: &p.problems) else { return }
+            p.udp = udp
+            p.payloadOffset = l4 + 8
+            p.capturedPayloadLength = max(0, available - 8)
+        case .icmp where ip.version == 4, .icmpv6 where ip.version == 6:
+            p.icmp = ICMPMessage.decode(b, at: l4, isV6: ip.version == 6, problems: &p.problems)
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,186 @@
+/// A TCP header (RFC 9293) with its options summarised. Offsets point into the frame's bytes.
+public struct TCPHeader: Hashable, Sendable {
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    /// Raw sequence number (`tcp.seq_raw`).
+    public var sequenceNumber: UInt32
+    /// Raw acknowledgement number (`tcp.ack_raw`).
+    public var acknowledgementNumber: UInt32
+    /// Data offset × 4 (`tcp.hdr_len`).
+    public var headerLength: Int
+    public var flags: TCPFlags
+    /// Unscaled window (`tcp.window_size_value`).
+    public var window: UInt16
+    public var checksum: UInt16
+    public var urgentPointer: UInt16
+    /// Segment length from the IP lengths (`tcp.len`), whether or not it was all captured.
+    public var segmentLength: Int
+    public var options: TCPOptions
+    /// Offset of the TCP header in the frame's bytes.
+    public var offset: Int
+}
+
+/// TCP flags including NS (RFC 3540) / AE (RFC 9768) as Wireshark's 12-bit `tcp.flags`.
+public struct TCPFlags: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public static let fin = TCPFlags(rawValue: 0x001)
+    public static let syn = TCPFlags(rawValue: 0x002)
+    public static let rst = TCPFlags(rawValue: 0x004)
+    public static let psh = TCPFlags(rawValue: 0x008)
+    public static let ack = TCPFlags(rawValue: 0x010)
+    public static let urg = TCPFlags(rawValue: 0x020)
+    public static let ece = TCPFlags(rawValue: 0x040)
+    public static let cwr = TCPFlags(rawValue: 0x080)
+    /// NS (RFC 3540), renamed AE (Accurate ECN) since.
+    public static let ns = TCPFlags(rawValue: 0x100)
+}
+
+/// The options of one TCP header, parsed once. SACK blocks are kept inline (at most 4 fit).
+public struct TCPOptions: Hashable, Sendable {
+    public var mss: UInt16?
+    /// Window-scale shift count.
+    public var windowScale: UInt8?
+    public var sackPermitted = false
+    public var timestampValue: UInt32?
+    public var timestampEchoReply: UInt32?
+    public var sackBlockCount = 0
+    public var sackBlocks: SACKBlocks = SACKBlocks()
+    /// TCP Fast Open (kind 34): nil when absent, 0 for a cookie request, else the cookie length.
+    public var fastOpenCookieLength: Int?
+    public var hasMD5 = false
+    public var hasMPTCP = false
+    /// Kinds in the order they appear (up to 16 kept), for `tcp.option_kind`.
+    public var kinds = OptionKinds()
+    /// First unknown option kind seen, if any.
+    public var firstUnknownKind: UInt8?
+    public var malformed = false
+
+    public init() {}
+}
+
+/// Up to four SACK blocks, stored inline.
+public struct SACKBlocks: Hashable, Sendable {
+    public var storage: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    public init() {}
+
+    public static func == (a: SACKBlocks, b: SACKBlocks) -> Bool {
+        withUnsafeBytes(of: a.storage) { x in withUnsafeBytes(of: b.storage) { y in x.elementsEqual(y) } }
+    }
+
+    public func hash(into h: inout Hasher) {
+        withUnsafeBytes(of: storage) { h.combine(bytes: $0) }
+    }
+
+    /// Block `i` as (left edge, right edge).
+    public subscript(i: Int) -> (left: UInt32, right: UInt32) {
+        get {
+            withUnsafeBytes(of: storage) { raw in
+                (raw.load(fromByteOffset: i * 8, as: UInt32.self), raw.load(fromByteOffset: i * 8 + 4, as: UInt32.self))
+            }
+        }
+        set {
+            withUnsafeMutableBytes(of: &storage) { raw in
+                raw.storeBytes(of: newValue.left, toByteOffset: i * 8, as: UInt32.self)
+                raw.storeBytes(of: newValue.right, toByteOffset: i * 8 + 4, as: UInt32.self)
+            }
+        }
+    }
+}
+
+/// Up to 16 option kinds in order, stored inline.
+public struct OptionKinds: Hashable, Sendable {
+    public private(set) var count = 0
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+    public init() {}
+
+    mutating func append(_ kind: UInt8) {
+        guard count < 16 else { return }
+        if count < 8 { low |= UInt64(kind) << (8 * UInt64(count)) } else { high |= UInt64(kind) << (8 * UInt64(count - 8)) }
+        count += 1
+    }
+
+    public subscript(i: Int) -> UInt8 {
+        i < 8 ? UInt8(truncatingIfNeeded: low >> (8 * UInt64(i))) : UInt8(truncatingIfNeeded: high >> (8 * UInt64(i - 8)))
+    }
+
+    public var all: [UInt8] { (0..<count).map { self[$0] } }
+}
+
+enum TCPDecoder {
+    static func decode(_ b: UnsafeRawBufferPointer, at o: Int, ipPayloadLength: Int,
+                       problems: inout PacketProblems) -> TCPHeader? {
+        guard o + 20 <= b.count else { problems.insert(.truncatedTCPHeader); return nil }
+        let offsetFlags = b.u16(o + 12)
+        let headerLength = Int(offsetFlags >> 12) * 4
+        guard headerLength >= 20 else { problems.insert(.badTCPHeaderLength); return nil }
+        var options = TCPOptions()
+        if headerLength > 20 {
+            let end = min(o + headerLength, b.count)
+            if o + headerLength > b.count { problems.insert(.truncatedTCPHeader) }
+            parseOptions(b, from: o + 20, to: end, into: &options)
+            if options.malformed { problems.insert(.malformedTCPOption) }
+            if options.firstUnknownKind != nil { problems.insert(.unknownTCPOption) }
+        }
+        return TCPHeader(
+            sourcePort: b.u16(o),
+            destinationPort: b.u16(o + 2),
+            sequenceNumber: b.u32(o + 4),
+            acknowledgementNumber: b.u32(o + 8),
+            headerLength: headerLength,
+            flags: TCPFlags(rawValue: offsetFlags & 0x01FF),
+            window: b.u16(o + 14),
+            checksum: b.u16(o + 16),
+            urgentPointer: b.u16(o + 18),
+            segmentLength: max(0, ipPayloadLength - headerLength),
+            options: options,
+            offset: o)
+    }
+
+    /// Option kinds: 0 EOL, 1 NOP, 2 MSS, 3 WS, 4 SACK-permitted, 5 SACK, 8 timestamps,
+    /// 19 MD5 (RFC 2385), 29 TCP-AO, 30 MPTCP (RFC 8684), 34 TFO (RFC 7413).
+    static func parseOptions(_ b: UnsafeRawBufferPointer, from start: Int, to end: Int, into opts: inout TCPOptions) {
+        var p = start
+        while p < end {
+            let kind = b.u8(p)
+            opts.kinds.append(kind)
+            if kind == 0 { return }
+            if kind == 1 { p += 1; continue }
+            guard p + 1 < end else { opts.malformed = true; return }
+            let len = Int(b.u8(p + 1))
+            guard len >= 2, p + len <= end else { opts.malformed = true; return }
+            switch kind {
+            case 2:
+                if len == 4 { opts.mss = b.u16(p + 2) } else { opts.malformed = true }
+            case 3:
+                if len == 3 { opts.windowScale = b.u8(p + 2) } else { opts.malformed = true }
+            case 4:
+                if len == 2 { opts.sackPermitted = true } else { opts.malformed = true }
+            case 5:
+                if (len - 2) % 8 == 0 {
+                    var q = p + 2
+                    while q + 8 <= p + len {
+                        if opts.sackBlockCount < 4 {
+                            opts.sackBlocks[opts.sackBlockCount] = (b.u32(q), b.u32(q + 4))
+                        }
+                        opts.sackBlockCount += 1
+                        q += 8
+                    }
+                } else { opts.malformed = true }
+            case 8:
+                if len == 10 {
+                    opts.timestampValue = b.u32(p + 2)
+                    opts.timestampEchoReply = b.u32(p + 6)
+                } else { opts.malformed = true }
+            case 19: opts.hasMD5 = true
+            case 30: opts.hasMPTCP = true
+            case 34: opts.fastOpenCookieLength = len - 2
+            case 6, 7, 9, 10, 11, 12, 13, 14, 15, 18, 27, 28, 29, 253, 254: break
+            default:
+                if opts.firstUnknownKind == nil { opts.firstUnknownKind = kind }
+            }
+            p += len
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import CaseFile
+import CasebookKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every command shares.
+struct RootOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory holding the cases (default: $CASEBOOK_ROOT, else ./Cases).")
+    var root: String?
+
+    var casebook: Casebook { Casebook(root: root) }
+}
+
+@main
+struct CasebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "casebook",
+        abstract: "A case notebook for troubleshooting failing TCP connections.",
+        version: Casebook.version,
+        subcommands: [New.self, Attach.self, Note.self, Alias.self, List.self, Show.self])
+
+    /// Exit codes: 0 success, 1 bad input (one line on stderr), 2 usage error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CasebookError {
+            fail(error.message, code: error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            let message = self.message(for: error)
+            fail(message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message, code: 2, hint: true)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32, hint: Bool = false) -> Never {
+        var line = "casebook: \(message)"
+        if hint { line += " (see casebook --help)" }
+        FileHandleStderr.write(line + "\n")
+        Glibc.exit(code)
+    }
+}
+
+enum FileHandleStderr {
+    static func write(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Whether stdout is a terminal that wants colour (NO_COLOR respected).
+func wantsColour() -> Bool {
+    isatty(1) != 0 && getenv("NO_COLOR") == nil
+}

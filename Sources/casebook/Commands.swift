@@ -1,0 +1,90 @@
+import ArgumentParser
+import CaseFile
+import CasebookKit
+
+extension AttachmentKind: ExpressibleByArgument {}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a case workspace.")
+    @Argument(help: "Case id: letters, digits, '-', '_', '.'.") var id: String
+    @Option(help: "A title for the case.") var title: String?
+    @OptionGroup var options: RootOptions
+
+    func run() throws {
+        print(try options.casebook.newCase(id: id, title: title))
+    }
+}
+
+struct Attach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy evidence (traces, firewall logs, configs, notes) into a case; the kind is detected from content.")
+    @Argument(help: "Case id or path.") var caseReference: String
+    @Argument(help: "Files to attach.") var files: [String] = []
+    @Option(help: "Where the trace was captured: client, server, fw-inside, fw-outside, or any word.") var vantage: String?
+    @Option(help: "Force the kind: trace, log, config or note.") var kind: AttachmentKind?
+    @OptionGroup var options: RootOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("attach: name at least one file") }
+    }
+
+    func run() throws {
+        for line in try options.casebook.attach(case: caseReference, files: files, vantage: vantage, kind: kind) {
+            print(line)
+        }
+    }
+}
+
+struct Note: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Append a timestamped note to a case.")
+    @Argument(help: "Case id or path.") var caseReference: String
+    @Argument(help: "The note text.") var text: [String] = []
+    @OptionGroup var options: RootOptions
+
+    func validate() throws {
+        if text.isEmpty { throw ValidationError("note: give the note's text") }
+    }
+
+    func run() throws {
+        print(try options.casebook.note(case: caseReference, text: text.joined(separator: " ")))
+    }
+}
+
+struct Alias: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Name a host: casebook alias CASE 10.1.1.1 ResourceServer1.")
+    @Argument(help: "Case id or path.") var caseReference: String
+    @Argument(help: "IPv4 or IPv6 address.") var address: String
+    @Argument(help: "The name.") var name: String
+    @OptionGroup var options: RootOptions
+
+    func run() throws {
+        print(try options.casebook.alias(case: caseReference, address: address, name: name))
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List cases with status, counts and last activity.")
+    @OptionGroup var options: RootOptions
+
+    func run() throws {
+        print(try options.casebook.list())
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Packet list of a case's traces, tshark-style.")
+    @Argument(help: "Case id or path.") var caseReference: String
+    @Option(help: "Only this trace (stored name).") var trace: String?
+    @Option(help: "Only this TCP stream (Wireshark's tcp.stream).") var stream: Int?
+    @Option(help: "BPF capture filter (tcpdump syntax), compiled by libpcap.") var filter: String?
+    @OptionGroup var options: RootOptions
+
+    func validate() throws {
+        if let stream, stream < 0 { throw ValidationError("--stream must be 0 or more") }
+    }
+
+    func run() throws {
+        try options.casebook.show(case: caseReference, trace: trace, stream: stream, filter: filter,
+                                  colour: wantsColour()) { print($0) }
+    }
+}
