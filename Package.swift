@@ -50,5 +50,6 @@ let package = Package(
                 "CasebookKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Capture", "Packets", "Flows"]),
     ]
 )

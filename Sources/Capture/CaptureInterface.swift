@@ -22,20 +22,21 @@ public struct CaptureInterface: Hashable, Sendable {
         self.comments = []
     }
 
-    /// Converts a raw 64-bit pcapng timestamp to a ``Timestamp``.
+    /// Converts a raw 64-bit pcapng timestamp (units since the epoch, unsigned) to a ``Timestamp``.
     func timestamp(units: UInt64) -> Timestamp {
-        let ns: Int64
+        let whole: UInt64, fracNs: UInt64
         if let n = binaryExponent {
-            let whole = units >> UInt64(n)
-            let frac = units & ((UInt64(1) << UInt64(n)) - 1)
-            let fracNs = n <= 34 ? (frac &* 1_000_000_000) >> UInt64(n)
-                                 : UInt64((Double(frac) / Double(UInt64(1) << UInt64(n))) * 1e9)
-            ns = Int64(truncatingIfNeeded: whole &* 1_000_000_000 &+ fracNs)
-        } else if unitsPerSecond <= 1_000_000_000 {
-            ns = Int64(truncatingIfNeeded: units &* (1_000_000_000 / unitsPerSecond))
+            let shift = UInt64(min(n, 63))
+            whole = units >> shift
+            let frac = units & ((UInt64(1) << shift) - 1)
+            fracNs = shift <= 34 ? (frac &* 1_000_000_000) >> shift
+                                 : UInt64((Double(frac) / Double(UInt64(1) << shift)) * 1e9)
         } else {
-            ns = Int64(truncatingIfNeeded: units / (unitsPerSecond / 1_000_000_000))
+            whole = units / unitsPerSecond
+            let frac = units % unitsPerSecond
+            fracNs = unitsPerSecond <= 1_000_000_000 ? frac &* (1_000_000_000 / unitsPerSecond)
+                                                     : frac / (unitsPerSecond / 1_000_000_000)
         }
-        return Timestamp(nanoseconds: ns &+ offsetSeconds &* 1_000_000_000)
+        return Timestamp(seconds: Int64(truncatingIfNeeded: whole) &+ offsetSeconds, nanoseconds: Int64(fracNs))
     }
 }

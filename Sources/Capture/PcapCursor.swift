@@ -80,6 +80,11 @@ struct PcapCursor {
                 message: "frame \(frameNumber): captured length \(captured) exceeds the snapshot length \(snaplen)"))
         }
         offset = dataStart + captured
+        if fraction >= (nanosecond ? 1_000_000_000 : 1_000_000) {
+            problems.append(TraceProblem(
+                kind: .badTimestamp, frame: frameNumber,
+                message: "frame \(frameNumber): timestamp fraction \(fraction) is out of range for \(nanosecond ? "nanoseconds" : "microseconds")"))
+        }
         let ns = nanosecond ? fraction : fraction * 1000
         return Frame(
             number: frameNumber,

@@ -1,33 +1,45 @@
-/// A capture timestamp: nanoseconds since the Unix epoch (UTC).
+/// A capture timestamp: whole seconds since the Unix epoch (UTC) and nanoseconds within the second.
 ///
 /// Nanosecond precision covers every resolution casebook reads (pcap µs/ns, pcapng if_tsresol up
 /// to 10^-9 and binary fractions, which are rounded to the nearest nanosecond).
 public struct Timestamp: Hashable, Comparable, Sendable {
-    public var nanoseconds: Int64
+    /// Whole seconds since the epoch (negative before 1970).
+    public var seconds: Int64
+    /// Nanoseconds within the second, 0 ..< 1_000_000_000.
+    public var fraction: Int64
 
-    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
-
+    /// Seconds and nanoseconds; a fraction outside one second is carried into the seconds.
     public init(seconds: Int64, nanoseconds: Int64) {
-        self.nanoseconds = seconds &* 1_000_000_000 &+ nanoseconds
+        var s = seconds &+ nanoseconds / 1_000_000_000
+        var f = nanoseconds % 1_000_000_000
+        if f < 0 { f += 1_000_000_000; s &-= 1 }
+        self.seconds = s
+        self.fraction = f
     }
 
-    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.nanoseconds < b.nanoseconds }
+    public init(nanoseconds: Int64) { self.init(seconds: 0, nanoseconds: nanoseconds) }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool {
+        a.seconds != b.seconds ? a.seconds < b.seconds : a.fraction < b.fraction
+    }
+
+    /// Nanoseconds since the epoch (wraps for dates beyond ±292 years of 1970).
+    public var nanoseconds: Int64 { seconds &* 1_000_000_000 &+ fraction }
 
     /// Seconds since the epoch as a Double (loses precision below ~100 ns for current dates).
-    public var seconds: Double { Double(nanoseconds) / 1e9 }
+    public var secondsSinceEpoch: Double { Double(seconds) + Double(fraction) / 1e9 }
+
+    /// `b - a` in nanoseconds.
+    public static func nanoseconds(from a: Timestamp, to b: Timestamp) -> Int64 {
+        (b.seconds &- a.seconds) &* 1_000_000_000 &+ (b.fraction - a.fraction)
+    }
 
     /// `b - a` in seconds.
     public static func interval(from a: Timestamp, to b: Timestamp) -> Double {
-        Double(b.nanoseconds &- a.nanoseconds) / 1e9
+        Double(b.seconds &- a.seconds) + Double(b.fraction - a.fraction) / 1e9
     }
 
-    /// Whole seconds and the nanosecond fraction (floor division, so pre-1970 stays correct).
-    public var parts: (seconds: Int64, fraction: Int64) {
-        var s = nanoseconds / 1_000_000_000
-        var f = nanoseconds % 1_000_000_000
-        if f < 0 { f += 1_000_000_000; s -= 1 }
-        return (s, f)
-    }
+    var parts: (seconds: Int64, fraction: Int64) { (seconds, fraction) }
 
     /// "seconds.nnnnnnnnn", as Wireshark's `frame.time_epoch`.
     public var epochString: String {

@@ -20,7 +20,7 @@ public struct PacketListFormatter {
     public mutating func line(for packet: Packet) -> (text: String, stream: Int?) {
         let frame = packet.frame
         if firstTime == nil { firstTime = frame.timestamp }
-        let rel = frame.timestamp.nanoseconds - firstTime!.nanoseconds
+        let rel = Timestamp.nanoseconds(from: firstTime!, to: frame.timestamp)
         var source = "", destination = "", proto = "", info = ""
         var stream: Int?
         var highlight: String?

@@ -20,8 +20,14 @@ public struct Packet {
     public var payloadOffset = 0
     public var capturedPayloadLength = 0
     public var problems: PacketProblems = []
+    /// Where the packet ends on the wire, as an offset into the frame (frame.len, reduced by
+    /// length fields such as PPPoE's).
+    public var reportedLength: Int
 
-    public init(frame: Frame) { self.frame = frame }
+    public init(frame: Frame) {
+        self.frame = frame
+        self.reportedLength = frame.originalLength
+    }
 
     /// The captured transport payload (borrowed).
     public var payload: UnsafeRawBufferPointer {

@@ -14,16 +14,14 @@ public enum PacketDecoder {
         case LinkType.raw.rawValue, LinkType.rawBSD12.rawValue, LinkType.rawBSD14.rawValue,
              LinkType.ipv4.rawValue, LinkType.ipv6.rawValue:
             decodeNetwork(b, at: 0, etherType: nil, into: &p)
-        case LinkType.null.rawValue, LinkType.loop.rawValue:
+        case LinkType.null.rawValue:
             guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
-            var family = b.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-            if frame.linkType == .loop { family = UInt32(bigEndian: family) }
-            else if family & 0xFFFF_0000 != 0 { family = family.byteSwapped } // other host's order
-            switch family {
-            case 2: decodeNetwork(b, at: 4, etherType: .ipv4, into: &p)
-            case 10, 24, 28, 30: decodeNetwork(b, at: 4, etherType: .ipv6, into: &p)
-            default: p.problems.insert(.undecodedNetworkProtocol)
-            }
+            if b.u16(0) == 0xFF03 { p.problems.insert(.undecodedNetworkProtocol); return p } // PPP in HDLC framing
+            let value = nullHeaderValue(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
+            dispatchNullHeader(value, b, into: &p)
+        case LinkType.loop.rawValue:
+            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
+            dispatchNullHeader(b.u32(0), b, into: &p)
         case LinkType.linuxSLL.rawValue:
             guard let proto = b.getUInt16(at: 14) else { p.problems.insert(.truncatedLinkHeader); return p }
             dispatchEtherType(EtherType(rawValue: proto), b, at: 16, into: &p)
@@ -39,14 +37,68 @@ public enum PacketDecoder {
             let length = Int(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
             let dlt = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
             guard length <= b.count else { p.problems.insert(.truncatedLinkHeader); return p }
-            if dlt == LinkType.ethernet.rawValue { decodeEthernet(b, at: length, into: &p) }
-            else { p.problems.insert(.undecodedLinkType) }
+            switch dlt {
+            case LinkType.ethernet.rawValue: decodeEthernet(b, at: length, into: &p)
+            case 105: decodeIEEE80211(b, at: length, into: &p)
+            default: p.problems.insert(.undecodedLinkType)
+            }
+        case 105:
+            decodeIEEE80211(b, at: 0, into: &p)
+        case 127:
+            // Radiotap: little-endian header length at offset 2, then 802.11.
+            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
+            decodeIEEE80211(b, at: Int(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt16.self))), into: &p)
         case LinkType.nflog.rawValue:
             decodeNFLOG(b, into: &p)
         default:
             p.problems.insert(.undecodedLinkType)
         }
         return p
+    }
+
+    /// BSD loopback header as Wireshark's packet-null.c reads it: the address family in the
+    /// capturing host's byte order, an IRIX/UNICOS 16-bit family, or an EtherType.
+    static func nullHeaderValue(_ raw: UInt32) -> UInt32 {
+        var v = raw
+        if v & 0xFFFF_0000 != 0 {
+            if v & 0xFF00_0000 == 0 && (v & 0x00FF_0000) < 0x0006_0000 { v >>= 16 } else { v = v.byteSwapped }
+        } else if v & 0xFF == 0 && (v & 0xFF00) < 0x0600 {
+            v = UInt32(UInt16(v & 0xFFFF).byteSwapped)
+        }
+        return v
+    }
+
+    static func dispatchNullHeader(_ value: UInt32, _ b: UnsafeRawBufferPointer, into p: inout Packet) {
+        if value > 1500 {
+            dispatchEtherType(EtherType(rawValue: UInt16(truncatingIfNeeded: value)), b, at: 4, into: &p)
+            return
+        }
+        switch value {
+        case 2: decodeNetwork(b, at: 4, etherType: .ipv4, into: &p)
+        case 24, 28, 30: decodeNetwork(b, at: 4, etherType: .ipv6, into: &p) // BSD, FreeBSD, Darwin AF_INET6
+        default: p.problems.insert(.undecodedNetworkProtocol)
+        }
+    }
+
+    /// IEEE 802.11 data frames with an LLC/SNAP header; management, control and protected
+    /// frames are not decoded.
+    static func decodeIEEE80211(_ b: UnsafeRawBufferPointer, at o: Int, into p: inout Packet) {
+        guard o + 24 <= b.count else { p.problems.insert(.truncatedLinkHeader); return }
+        let fc0 = b.u8(o), fc1 = b.u8(o + 1)
+        let type = (fc0 >> 2) & 0x3, subtype = fc0 >> 4
+        guard type == 2, fc1 & 0x40 == 0 else { p.problems.insert(.undecodedNetworkProtocol); return }
+        var h = o + 24
+        if fc1 & 0x03 == 0x03 { h += 6 }
+        if subtype & 0x8 != 0 {
+            h += 2
+            if fc1 & 0x80 != 0 { h += 4 }
+        }
+        if subtype & 0x4 != 0 { return } // null data: no payload
+        guard h + 8 <= b.count, b.u8(h) == 0xAA, b.u8(h + 1) == 0xAA, b.u8(h + 2) == 0x03 else {
+            p.problems.insert(.undecodedNetworkProtocol)
+            return
+        }
+        dispatchEtherType(EtherType(rawValue: b.u16(h + 6)), b, at: h + 8, into: &p)
     }
 
     static func decodeEthernet(_ b: UnsafeRawBufferPointer, at o: Int, into p: inout Packet) {
@@ -82,8 +134,12 @@ public enum PacketDecoder {
             p.etherType = type
             decodeNetwork(b, at: o, etherType: nil, into: &p)
         case .pppoeSession:
-            guard let proto = b.getUInt16(at: o + 6) else { p.problems.insert(.truncatedLinkHeader); return }
+            guard let proto = b.getUInt16(at: o + 6), let length = b.getUInt16(at: o + 4) else {
+                p.problems.insert(.truncatedLinkHeader); return
+            }
             p.etherType = type
+            // The PPPoE length bounds what follows, as Wireshark's reported length does.
+            p.reportedLength = min(p.reportedLength, o + 6 + Int(length))
             switch proto {
             case 0x0021: decodeNetwork(b, at: o + 8, etherType: .ipv4, into: &p)
             case 0x0057: decodeNetwork(b, at: o + 8, etherType: .ipv6, into: &p)
@@ -138,15 +194,19 @@ public enum PacketDecoder {
         }
         p.ip = ip
         let l4 = o + ip.headerLength
+        // The IP payload ends at the IP total length, or earlier where the frame's on-wire
+        // (reported) length ends: Wireshark computes tcp.len the same way.
+        let end = min(o + ip.totalLength, p.reportedLength)
+        let ipPayloadLength = max(0, end - l4)
         // Bytes of IP payload that exist in the frame (Ethernet padding excluded).
-        let available = max(0, min(b.count, o + ip.totalLength) - l4)
+        let available = max(0, min(b.count, end) - l4)
         if ip.isFragment {
             p.problems.insert(.ipFragment)
             if ip.fragmentOffset > 0 || ip.moreFragments { return } // not reassembled
         }
         switch ip.protocolNumber {
         case .tcp:
-            guard let tcp = TCPDecoder.decode(b, at: l4, ipPayloadLength: ip.payloadLength, problems: &p.problems) else { return }
+            guard let tcp = TCPDecoder.decode(b, at: l4, ipPayloadLength: ipPayloadLength, problems: &p.problems) else { return }
             p.tcp = tcp
             p.payloadOffset = min(b.count, l4 + tcp.headerLength)
             p.capturedPayloadLength = max(0, min(available - tcp.headerLength, b.count - p.payloadOffset))

@@ -116,8 +116,12 @@ enum TCPDecoder {
         let headerLength = Int(offsetFlags >> 12) * 4
         guard headerLength >= 20 else { problems.insert(.badTCPHeaderLength); return nil }
         var options = TCPOptions()
+        if headerLength > ipPayloadLength {
+            // "Short segment": the header claims more than the IP payload holds.
+            problems.insert(.badTCPHeaderLength)
+        }
         if headerLength > 20 {
-            let end = min(o + headerLength, b.count)
+            let end = min(o + headerLength, b.count, o + max(20, ipPayloadLength))
             if o + headerLength > b.count { problems.insert(.truncatedTCPHeader) }
             parseOptions(b, from: o + 20, to: end, into: &options)
             if options.malformed { problems.insert(.malformedTCPOption) }
@@ -145,7 +149,11 @@ enum TCPDecoder {
         while p < end {
             let kind = b.u8(p)
             opts.kinds.append(kind)
-            if kind == 0 { return }
+            if kind == 0 {
+                // Wireshark lists every byte after End of Option List as another EOL.
+                for _ in (p + 1)..<end { opts.kinds.append(0) }
+                return
+            }
             if kind == 1 { p += 1; continue }
             guard p + 1 < end else { opts.malformed = true; return }
             let len = Int(b.u8(p + 1))

@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""Small TCP endpoints for the casebook capture lab.
+
+Run inside a network namespace by the scenario scripts (see lib.sh). Every
+command bounds itself in time; servers exit after --lifetime seconds.
+
+  server       line server: for each connection read one line, answer
+               "OK <line>", then close after the peer closes (clean FIN close)
+  client       connect (optionally from a fixed source port), send one line,
+               read the answer, close (FIN, or RST with --rst); reports the
+               outcome (ok / refused / timeout / reset) on stdout
+  hold         like client, but after the exchange waits until a trigger
+               file exists, then closes abortively (SO_LINGER 0 -> RST)
+  smtp-server  SMTP server that accepts EHLO/MAIL/RCPT/DATA but never
+               answers the final "." of the DATA phase
+  smtp-client  SMTP client that sends one message and gives up after
+               --timeout seconds without the final reply
+  bulk-server  send --bytes bytes to each client, then close
+  bulk-client  read everything from a bulk-server
+  upload-server read a "PUT <n>" line, answer "GO", read n bytes, answer "DONE"
+  upload-client send "PUT <n>", wait for "GO", send n bytes, wait for "DONE";
+               on timeout give up with an abortive close (RST)
+"""
+import argparse
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+
+def out(*a):
+    print(*a, flush=True)
+
+
+def listen(port, backlog=16):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", port))
+    s.listen(backlog)
+    return s
+
+
+def serve_forever(ports, handler, lifetime):
+    socks = [listen(p) for p in ports]
+    deadline = time.time() + lifetime
+
+    def acceptor(ls):
+        ls.settimeout(0.2)
+        while time.time() < deadline:
+            try:
+                c, addr = ls.accept()
+            except socket.timeout:
+                continue
+            c.settimeout(max(1.0, deadline - time.time()))
+            threading.Thread(target=guard, args=(handler, c, addr), daemon=True).start()
+
+    def guard(h, c, addr):
+        try:
+            h(c, addr)
+        except OSError as e:
+            out("handler error", addr, e)
+        finally:
+            c.close()
+
+    ts = [threading.Thread(target=acceptor, args=(ls,), daemon=True) for ls in socks]
+    for t in ts:
+        t.start()
+    out("listening", ports)
+    for t in ts:
+        t.join()
+
+
+def readline(c, limit=4096):
+    buf = b""
+    while not buf.endswith(b"\n") and len(buf) < limit:
+        d = c.recv(1)
+        if not d:
+            break
+        buf += d
+    return buf
+
+
+def read_until_eof(c):
+    while True:
+        d = c.recv(65536)
+        if not d:
+            return
+
+
+# ---------------------------------------------------------------- line server
+def cmd_server(a):
+    def h(c, addr):
+        line = readline(c)
+        out("request from", addr, line)
+        if line:
+            c.sendall(b"OK " + line)
+        read_until_eof(c)
+    serve_forever(a.port, h, a.lifetime)
+
+
+def make_client_socket(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if a.sport:
+        s.bind((a.src or "0.0.0.0", a.sport))
+    elif a.src:
+        s.bind((a.src, 0))
+    return s
+
+
+def abortive(s):
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def cmd_client(a):
+    s = make_client_socket(a)
+    s.settimeout(a.timeout)
+    t0 = time.time()
+    try:
+        s.connect((a.dst, a.port))
+    except ConnectionRefusedError:
+        out("refused after %.3fs" % (time.time() - t0)); return
+    except (socket.timeout, TimeoutError):
+        out("timeout after %.3fs" % (time.time() - t0)); return
+    except OSError as e:
+        out("error %s after %.3fs" % (e, time.time() - t0)); return
+    try:
+        s.sendall(a.send.encode() + b"\n")
+        reply = readline(s)
+        out("ok reply=%r after %.3fs" % (reply, time.time() - t0))
+        if a.pause:
+            time.sleep(a.pause)
+    except (socket.timeout, TimeoutError):
+        out("reply timeout")
+    except OSError as e:
+        out("error", e)
+    if a.rst:
+        abortive(s)
+    else:
+        s.shutdown(socket.SHUT_WR)
+        try:
+            read_until_eof(s)
+        except OSError:
+            pass
+        s.close()
+
+
+def cmd_hold(a):
+    s = make_client_socket(a)
+    s.settimeout(a.timeout)
+    s.connect((a.dst, a.port))
+    s.sendall(a.send.encode() + b"\n")
+    out("reply", readline(s))
+    open(a.ready, "w").close()
+    deadline = time.time() + a.timeout
+    while not os.path.exists(a.trigger) and time.time() < deadline:
+        time.sleep(0.05)
+    abortive(s)
+    out("closed abortively")
+
+
+# ---------------------------------------------------------------------- SMTP
+def cmd_smtp_server(a):
+    def h(c, addr):
+        f = c.makefile("rb")
+        def say(t):
+            c.sendall(t.encode() + b"\r\n")
+        say("220 mail.example.test ESMTP casebook-lab")
+        in_data = False
+        while True:
+            line = f.readline()
+            if not line:
+                out("client closed"); return
+            if in_data:
+                if line == b".\r\n":
+                    out("end of DATA received; staying silent")
+                    in_data = False
+                    # never answer "250 queued": wait for the client to give up
+                continue
+            cmd = line.strip().upper()
+            if cmd.startswith(b"EHLO") or cmd.startswith(b"HELO"):
+                c.sendall(b"250-mail.example.test\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n")
+            elif cmd.startswith(b"MAIL FROM"):
+                say("250 2.1.0 Ok")
+            elif cmd.startswith(b"RCPT TO"):
+                say("250 2.1.5 Ok")
+            elif cmd == b"DATA":
+                say("354 End data with <CR><LF>.<CR><LF>")
+                in_data = True
+            elif cmd == b"QUIT":
+                say("221 2.0.0 Bye"); return
+            else:
+                say("502 5.5.2 Error: command not recognized")
+    serve_forever(a.port, h, a.lifetime)
+
+
+def cmd_smtp_client(a):
+    s = make_client_socket(a)
+    s.settimeout(a.timeout)
+    s.connect((a.dst, a.port[0]))
+    f = s.makefile("rb")
+
+    def reply():
+        lines = []
+        while True:
+            l = f.readline()
+            if not l:
+                raise ConnectionError("closed")
+            lines.append(l)
+            if l[3:4] != b"-":
+                return b"".join(lines)
+
+    def send(t):
+        s.sendall(t.encode() + b"\r\n")
+
+    out(reply())
+    for cmd in ["EHLO client.example.test", "MAIL FROM:<alice@example.test>",
+                "RCPT TO:<bob@example.test>", "DATA"]:
+        send(cmd)
+        out(cmd, "->", reply())
+    body = ("From: alice@example.test\r\nTo: bob@example.test\r\n"
+            "Subject: casebook lab\r\n\r\nHello Bob,\r\nthis message is never confirmed.\r\n.")
+    send(body)
+    t0 = time.time()
+    try:
+        out("final reply", reply())
+    except (socket.timeout, TimeoutError):
+        out("no reply to end of DATA after %.3fs; giving up" % (time.time() - t0))
+    s.close()
+
+
+# ---------------------------------------------------------------------- bulk
+def cmd_bulk_server(a):
+    payload = bytes((i * 7) & 0xFF for i in range(a.bytes))
+
+    def h(c, addr):
+        readline(c)
+        c.sendall(payload)
+        c.shutdown(socket.SHUT_WR)
+        read_until_eof(c)
+    serve_forever(a.port, h, a.lifetime)
+
+
+def cmd_bulk_client(a):
+    s = make_client_socket(a)
+    s.settimeout(a.timeout)
+    s.connect((a.dst, a.port[0]))
+    s.sendall(b"GET\n")
+    n = 0
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        n += len(d)
+    s.close()
+    out("received", n)
+
+
+# -------------------------------------------------------------------- upload
+def cmd_upload_server(a):
+    def h(c, addr):
+        line = readline(c)
+        n = int(line.split()[1])
+        c.sendall(b"GO\n")
+        got = 0
+        while got < n:
+            d = c.recv(65536)
+            if not d:
+                out("peer closed after", got); return
+            got += len(d)
+        c.sendall(b"DONE\n")
+        read_until_eof(c)
+    serve_forever(a.port, h, a.lifetime)
+
+
+def cmd_upload_client(a):
+    s = make_client_socket(a)
+    s.settimeout(a.timeout)
+    s.connect((a.dst, a.port[0]))
+    s.sendall(b"PUT %d\n" % a.bytes)
+    out("server says", readline(s))
+    s.sendall(bytes((i * 13) & 0xFF for i in range(a.bytes)))
+    t0 = time.time()
+    try:
+        out("server says", readline(s))
+        s.close()
+    except (socket.timeout, TimeoutError):
+        out("upload not confirmed after %.3fs; giving up (RST)" % (time.time() - t0))
+        abortive(s)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def common(sp, client=False):
+        sp.add_argument("--port", type=int, action="append", required=True)
+        sp.add_argument("--lifetime", type=float, default=60)
+        if client:
+            sp.add_argument("--dst", required=True)
+            sp.add_argument("--src")
+            sp.add_argument("--sport", type=int)
+            sp.add_argument("--timeout", type=float, default=10)
+        return sp
+
+    common(sub.add_parser("server")).set_defaults(f=cmd_server)
+    c = common(sub.add_parser("client"), True)
+    c.add_argument("--send", default="hello")
+    c.add_argument("--rst", action="store_true")
+    c.add_argument("--pause", type=float, default=0)
+    c.set_defaults(f=lambda a: (setattr(a, "port", a.port[0]), cmd_client(a)))
+    h = common(sub.add_parser("hold"), True)
+    h.add_argument("--send", default="hello")
+    h.add_argument("--ready", required=True)
+    h.add_argument("--trigger", required=True)
+    h.set_defaults(f=lambda a: (setattr(a, "port", a.port[0]), cmd_hold(a)))
+    common(sub.add_parser("smtp-server")).set_defaults(f=cmd_smtp_server)
+    common(sub.add_parser("smtp-client"), True).set_defaults(f=cmd_smtp_client)
+    b = common(sub.add_parser("bulk-server"))
+    b.add_argument("--bytes", type=int, default=30000)
+    b.set_defaults(f=cmd_bulk_server)
+    common(sub.add_parser("bulk-client"), True).set_defaults(f=cmd_bulk_client)
+    common(sub.add_parser("upload-server")).set_defaults(f=cmd_upload_server)
+    u = common(sub.add_parser("upload-client"), True)
+    u.add_argument("--bytes", type=int, default=2896)
+    u.set_defaults(f=cmd_upload_client)
+    a = p.parse_args()
+    a.f(a)
+
+
+if __name__ == "__main__":
+    main()
