@@ -50,6 +50,14 @@ let package = Package(
                 "CasebookKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
+        .testTarget(name: "PacketsTests", dependencies: ["Packets", "Capture", "TestSupport"]),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
+        .testTarget(name: "LogsTests", dependencies: ["Logs"]),
+        .testTarget(name: "CaseFileTests", dependencies: ["CaseFile", "TestSupport"]),
+        .testTarget(name: "CasebookKitTests", dependencies: ["CasebookKit", "CaseFile", "Capture", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["casebook", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Capture", "Packets", "Flows"]),
     ]
 )

@@ -41,11 +41,16 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     var parts: (seconds: Int64, fraction: Int64) { (seconds, fraction) }
 
-    /// "seconds.nnnnnnnnn", as Wireshark's `frame.time_epoch`.
+    /// "seconds.nnnnnnnnn", as Wireshark's `frame.time_epoch` (-0.5 s prints as "-0.500000000").
     public var epochString: String {
-        let (s, f) = parts
+        var s = seconds, f = fraction
+        var sign = ""
+        if s < 0 {
+            sign = "-"
+            if f > 0 { s = -(s + 1); f = 1_000_000_000 - f } else { s = -s }
+        }
         let frac = String(f)
-        return "\(s)." + String(repeating: "0", count: 9 - frac.count) + frac
+        return sign + "\(s)." + String(repeating: "0", count: 9 - frac.count) + frac
     }
 
     /// RFC 3339 in UTC with nanoseconds, e.g. `2024-05-01T12:00:00.123456789Z`.

@@ -23,16 +23,16 @@ extension Casebook {
             throw CasebookError.usage("attach: --vantage must be a single word, e.g. client, server, fw-inside")
         }
         let ws = try locate(reference)
-        var inspected: [(URL, EvidenceInspection, Int, String)] = []
+        var inspected: [(URL, String, EvidenceInspection, Int, String)] = []
         for path in files {
             let url = URL(fileURLWithPath: path)
             let info = try Self.inspect(path: path, forced: forced)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let digest = try wrapped { try FileDigest.sha256(of: url) }
-            inspected.append((url, info, size, digest))
+            inspected.append((url, path, info, size, digest))
         }
         var out: [String] = []
-        for (url, info, size, digest) in inspected {
+        for (url, path, info, size, digest) in inspected {
             let line: String = try wrapped {
                 try ws.updateManifest { manifest -> String in
                     if let same = manifest.attachments.first(where: { $0.sha256 == digest }) {
@@ -42,7 +42,7 @@ extension Casebook {
                         for: url.lastPathComponent, taken: Set(manifest.attachments.map(\.stored)))
                     try ws.storeEvidence(url, as: stored)
                     manifest.attachments.append(Attachment(
-                        stored: stored, original: url.path, kind: info.kind, vantage: vantage, size: size,
+                        stored: stored, original: path, kind: info.kind, vantage: vantage, size: size,
                         sha256: digest, attachedAt: Clock.rfc3339(Date()), trace: info.trace, log: info.log))
                     return "attached \(url.lastPathComponent) as \(stored): \(info.summary)"
                 }

@@ -30,7 +30,8 @@ public struct PacketListFormatter {
             proto = ip.version == 4 ? "IPv4" : "IPv6"
             if let tcp = packet.tcp {
                 let a = streams.assign(tcp, source: Endpoint(ip.source, tcp.sourcePort),
-                                       destination: Endpoint(ip.destination, tcp.destinationPort))
+                                       destination: Endpoint(ip.destination, tcp.destinationPort),
+                                       lengthKnown: !packet.problems.contains(.badTCPHeaderLength))
                 stream = a.stream
                 proto = "TCP"
                 info = InfoColumn.tcp(tcp, relativeSeq: a.relativeSeq, relativeAck: a.relativeAck,
@@ -43,6 +44,10 @@ public struct PacketListFormatter {
                 info = InfoColumn.udp(udp)
             } else if let icmp = packet.icmp {
                 proto = icmp.isV6 ? "ICMPv6" : "ICMP"
+                if let q = icmp.quotedIP, let t = icmp.quotedTCP {
+                    stream = streams.assignQuoted(source: Endpoint(q.source, t.sourcePort),
+                                                  destination: Endpoint(q.destination, t.destinationPort))
+                }
                 info = InfoColumn.icmp(icmp, ttl: ip.ttl)
                 if icmp.isError { highlight = "\u{1B}[33m" }
             } else if ip.isFragment {

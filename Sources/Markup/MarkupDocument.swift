@@ -29,10 +29,14 @@ public struct MarkupError: Error, Equatable, CustomStringConvertible {
     public var description: String { "\(source):\(line): \(message)" }
 }
 
+private final class ErrorCollector {
+    var first: (Int, String)?
+}
+
 public enum MarkupDocument {
     /// Parses well-formed XML (XHTML and SVG included). Throws on the first well-formedness error.
     public static func parseXML(_ text: String, source: String = "document") throws -> MarkupNode {
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue)
         return try parse(text, source: source) { bytes, count in
             xmlReadMemory(bytes, count, source, "UTF-8", options)
         }
@@ -40,7 +44,7 @@ public enum MarkupDocument {
 
     /// Parses HTML with libxml2's HTML parser (tolerant, like a browser), reporting errors it met.
     public static func parseHTML(_ text: String, source: String = "document") throws -> MarkupNode {
-        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+        let options = Int32(HTML_PARSE_NONET.rawValue)
         return try parse(text, source: source) { bytes, count in
             htmlReadMemory(bytes, count, source, "UTF-8", options)
         }
@@ -53,14 +57,21 @@ public enum MarkupDocument {
 
     private static func parse(_ text: String, source: String,
                               _ read: (UnsafePointer<CChar>, Int32) -> xmlDocPtr?) throws -> MarkupNode {
-        xmlResetLastError()
+        // Collect the first error through a structured handler (nothing is printed).
+        let collector = ErrorCollector()
+        let context = Unmanaged.passRetained(collector).toOpaque()
+        xmlSetStructuredErrorFunc(context) { ctx, error in
+            guard let ctx, let error else { return }
+            let c = Unmanaged<ErrorCollector>.fromOpaque(ctx).takeUnretainedValue()
+            guard c.first == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let text = error.pointee.message.map { String(cString: $0) } ?? "parse error"
+            c.first = (Int(error.pointee.line), text.split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
         let doc: xmlDocPtr? = text.withCString { read($0, Int32(strlen($0))) }
-        if let err = xmlGetLastError(), err.pointee.level.rawValue >= XML_ERR_ERROR.rawValue {
-            let message = err.pointee.message.map { String(cString: $0) }?
-                .split(whereSeparator: \.isNewline).joined(separator: " ") ?? "parse error"
-            let line = Int(err.pointee.line)
+        xmlSetStructuredErrorFunc(nil, nil)
+        Unmanaged<ErrorCollector>.fromOpaque(context).release()
+        if let (line, message) = collector.first {
             if let doc { xmlFreeDoc(doc) }
-            xmlResetLastError()
             throw MarkupError(source: source, line: line, message: message)
         }
         guard let doc else { throw MarkupError(source: source, line: 0, message: "empty document") }

@@ -72,7 +72,10 @@ final class FrameConformanceTests: XCTestCase {
             var assignment: StreamTracker.Assignment?
             if let ip = p.ip, let tcp = p.tcp {
                 assignment = streams.assign(tcp, source: Endpoint(ip.source, tcp.sourcePort),
-                                            destination: Endpoint(ip.destination, tcp.destinationPort))
+                                            destination: Endpoint(ip.destination, tcp.destinationPort),
+                                            lengthKnown: !p.problems.contains(.badTCPHeaderLength))
+            } else if let m = p.icmp, let q = m.quotedIP, let t = m.quotedTCP {
+                _ = streams.assignQuoted(source: Endpoint(q.source, t.sourcePort), destination: Endpoint(q.destination, t.destinationPort))
             }
             guard let baseline, frameIndex <= baseline.rows.count else {
                 record(frame.number, "frame.number", "\(frame.number)", "")

@@ -202,3 +202,21 @@ summary() {
         tshark -n -r "$f" -o tcp.relative_sequence_numbers:FALSE 2>/dev/null
     done
 }
+
+# veth_bare ROLE_A IF_A MAC_A ROLE_B IF_B MAC_B: a veth pair between two
+# namespaces with fixed MACs, offload off and both ends up, but no addresses
+# and no neighbour entries (for layer-2 "bump in the wire" namespaces such as
+# the userspace delay relay; add addresses with `addr` and neighbours with `neigh`).
+veth_bare() {
+    local ra="$1" ia="$2" ma="$3" rb="$4" ib="$5" mb="$6"
+    nsx "$ra" ip link add "$ia" type veth peer name "$ib" netns "$(nsname "$rb")"
+    nsx "$ra" ip link set "$ia" address "$ma"
+    nsx "$rb" ip link set "$ib" address "$mb"
+    offload_off "$ra" "$ia"
+    offload_off "$rb" "$ib"
+    nsx "$ra" ip link set "$ia" up
+    nsx "$rb" ip link set "$ib" up
+}
+
+# addr ROLE IF ADDR/PFX: put an address on an interface inside the namespace.
+addr() { nsx "$1" ip addr add "$3" dev "$2"; }

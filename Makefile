@@ -1,0 +1,67 @@
+# casebook: `make demo` and `make test` do all the set-up on a fresh Debian machine.
+SWIFT        ?= swift
+APT_PACKAGES := libpcap-dev libxml2-dev zlib1g-dev pkg-config
+DEMO_CASE    := lab-basic
+DEMO_ROOT    := Cases/examples
+BIN          := .build/debug/casebook
+
+.PHONY: all deps build demo test conformance baselines lab check-imports clean
+
+all: build
+
+# Install missing system packages (as root), or print the exact command and stop.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "missing system packages; run:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install a Swift 6 toolchain (swift.org) and put it on PATH"; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	@echo
+	@echo "== casebook list --root $(DEMO_ROOT)"
+	@$(BIN) list --root $(DEMO_ROOT)
+	@echo
+	@echo "== casebook show $(DEMO_CASE) --root $(DEMO_ROOT)"
+	@NO_COLOR=1 $(BIN) show $(DEMO_CASE) --root $(DEMO_ROOT)
+	@echo
+	@echo "== casebook show $(DEMO_CASE) --root $(DEMO_ROOT) --trace client.pcap --filter 'tcp port 8081'"
+	@NO_COLOR=1 $(BIN) show $(DEMO_CASE) --root $(DEMO_ROOT) --trace client.pcap --filter 'tcp port 8081'
+	@echo
+	@echo "The example case is $(DEMO_ROOT)/$(DEMO_CASE) (manifest: $(DEMO_ROOT)/$(DEMO_CASE)/case.yaml)."
+
+# Only Capture may import CPcap and only Markup may import CLibXML2.
+check-imports:
+	@bad=$$(grep -rlE '^\s*(internal |public |@_exported )?import CPcap' Sources | grep -v '^Sources/Capture/'); \
+	 bad2=$$(grep -rlE '^\s*(internal |public |@_exported )?import CLibXML2' Sources | grep -v '^Sources/Markup/'); \
+	 if [ -n "$$bad$$bad2" ]; then echo "C library imported outside its wrapper: $$bad $$bad2"; exit 1; fi
+
+test: deps check-imports
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Per-frame agreement with tshark over ../shared/corpus, written to docs/conformance-frames.txt.
+conformance: deps
+	$(SWIFT) build --build-tests
+	CASEBOOK_CONFORMANCE_OUT=$(CURDIR)/docs/conformance-frames.txt $(SWIFT) test --skip-build --filter FrameConformanceTests
+	@head -1 docs/conformance-frames.txt
+
+# Regenerate the tshark baselines (needs tshark 4.0; the committed ones were made with 4.0.17).
+baselines:
+	Tests/Fixtures/conformance/make-tshark-baselines.sh
+
+# Re-make the lab captures (root; network namespaces only). Commit pcaps and FRAMES.md together.
+lab:
+	Tests/Fixtures/lab/make-all.sh
+
+clean:
+	rm -rf .build

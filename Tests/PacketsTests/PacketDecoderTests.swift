@@ -1,0 +1,89 @@
+import Capture
+import Packets
+import TestSupport
+import XCTest
+
+final class PacketDecoderTests: XCTestCase {
+    func packets(_ path: String) throws -> [Packet] {
+        let trace = try TraceFile(path: path)
+        var reader = trace.makeReader()
+        var out: [Packet] = []
+        // Keep the trace alive while packets borrow its bytes.
+        while let f = reader.next() { out.append(PacketDecoder.decode(f)) }
+        withExtendedLifetime(trace) {}
+        return out
+    }
+
+    func testRefusedSYNInLabBasicCapture() throws {
+        let trace = try TraceFile(path: Fixtures.lab("basic/client.pcap"))
+        var reader = trace.makeReader()
+        var frames: [Packet] = []
+        while let f = reader.next() { frames.append(PacketDecoder.decode(f)) }
+        // Frame 11: SYN 10.0.1.10:40002 → 10.0.2.20:8081 with MSS 1460, SACK_PERM, TS, WS shift 10.
+        let syn = frames[10]
+        XCTAssertEqual(syn.ip?.source, IPAddress("10.0.1.10"))
+        XCTAssertEqual(syn.ip?.destination, IPAddress("10.0.2.20"))
+        XCTAssertEqual(syn.ip?.ttl, 64)
+        XCTAssertEqual(syn.tcp?.sourcePort, 40002)
+        XCTAssertEqual(syn.tcp?.destinationPort, 8081)
+        XCTAssertEqual(syn.tcp?.flags, [.syn])
+        XCTAssertEqual(syn.tcp?.options.mss, 1460)
+        XCTAssertEqual(syn.tcp?.options.windowScale, 10)
+        XCTAssertEqual(syn.tcp?.options.sackPermitted, true)
+        XCTAssertNotNil(syn.tcp?.options.timestampValue)
+        XCTAssertEqual(syn.tcp?.options.kinds.all, [2, 4, 8, 1, 3])
+        // Frame 12: the server kernel's RST/ACK, one router hop away (TTL 63), ack = ISN + 1.
+        let rst = frames[11]
+        XCTAssertEqual(rst.ip?.ttl, 63)
+        XCTAssertEqual(rst.tcp?.flags, [.rst, .ack])
+        XCTAssertEqual(rst.tcp?.acknowledgementNumber, syn.tcp!.sequenceNumber &+ 1)
+        XCTAssertEqual(rst.tcp?.segmentLength, 0)
+        XCTAssertEqual(rst.frame.originalLength, 54)
+        // Frame 4: 15 bytes of request payload.
+        XCTAssertEqual(frames[3].tcp?.segmentLength, 15)
+        XCTAssertEqual(frames[3].capturedPayloadLength, 15)
+        XCTAssertEqual(frames[3].ethernet?.source.description, "02:00:00:00:01:10")
+        XCTAssertTrue(frames.allSatisfy { $0.problems.isEmpty })
+    }
+
+    func testForgedResetHasTTL64AmongTTL127() throws {
+        let trace = try TraceFile(path: Fixtures.lab("forged-rst/client.pcap"))
+        var reader = trace.makeReader()
+        var ttlsFromServer: [Int: UInt8] = [:]
+        while let f = reader.next() {
+            let p = PacketDecoder.decode(f)
+            if let ip = p.ip, ip.source == IPAddress("10.0.2.20") || p.tcp?.flags.contains(.rst) == true {
+                ttlsFromServer[f.number] = ip.ttl
+            }
+        }
+        XCTAssertEqual(ttlsFromServer[12], 64, "the forged RST/ACK (frame 12) carries the router's TTL")
+        XCTAssertEqual(ttlsFromServer[14], 127, "the genuine RST (frame 14) comes from the TTL-128 server one hop away")
+    }
+
+    func testOffloadFramesLargerThanMTU() throws {
+        let trace = try TraceFile(path: Fixtures.lab("offload/server.pcap"))
+        var reader = trace.makeReader()
+        var lengths: [Int: Int] = [:]
+        while let f = reader.next() { lengths[f.number] = PacketDecoder.decode(f).tcp?.segmentLength }
+        XCTAssertEqual(lengths[6], 7240)
+        XCTAssertEqual(lengths[10], 14480)
+    }
+
+    func testAddressTextBothWays() {
+        XCTAssertEqual(IPAddress("192.4.4.4")?.description, "192.4.4.4")
+        XCTAssertEqual(IPAddress("2001:db8:0:0:1:0:0:1")?.description, "2001:db8::1:0:0:1")
+        XCTAssertEqual(IPAddress("::1")?.description, "::1")
+        XCTAssertEqual(IPAddress("fe80::")?.description, "fe80::")
+        XCTAssertEqual(IPAddress("::ffff:10.1.1.1")?.description, "::ffff:10.1.1.1")
+        XCTAssertNil(IPAddress("10.1.1"))
+        XCTAssertNil(IPAddress("10.1.1.256"))
+        XCTAssertNil(IPAddress("1::2::3"))
+        XCTAssertEqual(Endpoint(IPAddress("2001:db8::1")!, 443).description, "[2001:db8::1]:443")
+    }
+
+    func testInfoColumnFlagNames() {
+        XCTAssertEqual(InfoColumn.flags([.fin, .psh, .ack]), "FIN, PSH, ACK")
+        XCTAssertEqual(InfoColumn.flags([.syn, .ack, .ece, .cwr]), "SYN, ACK, ECE, CWR")
+        XCTAssertEqual(InfoColumn.flags([]), "<None>")
+    }
+}
