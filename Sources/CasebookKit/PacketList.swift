@@ -9,7 +9,7 @@ public struct PacketListFormatter {
     public var decimals: Int
     public var colour: Bool
     private var firstTime: Timestamp?
-    private var streams = StreamTracker()
+    private var tracker = ConnectionTracker()
 
     public init(format: TraceFormat, colour: Bool) {
         if case .pcap(_, let nanosecond, _) = format { decimals = nanosecond ? 9 : 6 } else { decimals = 9 }
@@ -25,29 +25,26 @@ public struct PacketListFormatter {
         var stream: Int?
         var highlight: String?
         if let ip = packet.ip {
+            // Every frame goes through the tracker so stream numbers and analysis match tshark.
             source = ip.source.description
             destination = ip.destination.description
             proto = ip.version == 4 ? "IPv4" : "IPv6"
-            if let tcp = packet.tcp {
-                let a = streams.assign(tcp, source: Endpoint(ip.source, tcp.sourcePort),
-                                       destination: Endpoint(ip.destination, tcp.destinationPort),
-                                       lengthKnown: !packet.problems.contains(.badTCPHeaderLength))
+            let analysis = tracker.process(packet)
+            if let tcp = packet.tcp, let a = analysis {
                 stream = a.stream
                 proto = "TCP"
+                var tags = a.tags
+                if a.flags.contains(.challengeAck) { tags.insert("TCP Challenge ACK", at: 0) }
                 info = InfoColumn.tcp(tcp, relativeSeq: a.relativeSeq, relativeAck: a.relativeAck,
-                                      windowScaleMultiplier: a.windowMultiplier, sackBase: a.reverseBase,
-                                      tags: a.reusedPorts ? ["TCP Port numbers reused"] : [])
+                                      window: a.window, sackBase: a.reverseBase, tags: tags)
                 if tcp.flags.contains(.rst) { highlight = "\u{1B}[31m" }
+                else if !a.flags.isEmpty { highlight = "\u{1B}[33m" }
                 else if tcp.flags.contains(.syn) || tcp.flags.contains(.fin) { highlight = "\u{1B}[90m" }
             } else if let udp = packet.udp {
                 proto = "UDP"
                 info = InfoColumn.udp(udp)
             } else if let icmp = packet.icmp {
                 proto = icmp.isV6 ? "ICMPv6" : "ICMP"
-                if let q = icmp.quotedIP, let t = icmp.quotedTCP {
-                    stream = streams.assignQuoted(source: Endpoint(q.source, t.sourcePort),
-                                                  destination: Endpoint(q.destination, t.destinationPort))
-                }
                 info = InfoColumn.icmp(icmp, ttl: ip.ttl)
                 if icmp.isError { highlight = "\u{1B}[33m" }
             } else if ip.isFragment {

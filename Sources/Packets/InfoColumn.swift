@@ -17,13 +17,12 @@ public enum InfoColumn {
     /// (relative to each direction's initial sequence number); `tags` are analysis tags such as
     /// `TCP Retransmission`, printed in brackets before the ports. `sackBase` makes SACK edges relative.
     public static func tcp(_ tcp: TCPHeader, relativeSeq: UInt32, relativeAck: UInt32?,
-                           windowScaleMultiplier: Int?, sackBase: UInt32?, tags: [String] = []) -> String {
+                           window: Int, sackBase: UInt32?, tags: [String] = []) -> String {
         var s = ""
         for tag in tags { s += "[\(tag)] " }
         s += "\(tcp.sourcePort) → \(tcp.destinationPort) [\(flags(tcp.flags))] Seq=\(relativeSeq)"
         if tcp.flags.contains(.ack), let relativeAck { s += " Ack=\(relativeAck)" }
-        let win = windowScaleMultiplier.map { Int(tcp.window) * $0 } ?? Int(tcp.window)
-        s += " Win=\(win) Len=\(tcp.segmentLength)"
+        s += " Win=\(window) Len=\(tcp.segmentLength)"
         if tcp.flags.contains(.urg) { s += " Urg=\(tcp.urgentPointer)" }
         let o = tcp.options
         // Options in the order they appear in the header, as Wireshark appends them.

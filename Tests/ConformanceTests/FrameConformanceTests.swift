@@ -33,18 +33,28 @@ final class FrameConformanceTests: XCTestCase {
                              tally.captures, tally.frames, tally.fields, pct, tally.streamAgreed, tally.streamFrames, streamPct,
                              tally.listed.count, tally.unlisted.count)
         print(summary)
+        let flagReport = flagTally.report()
+        print(flagReport.summary)
         if let out = ProcessInfo.processInfo.environment["CASEBOOK_CONFORMANCE_OUT"] {
             var report = summary + "\n"
             for m in tally.unlisted { report += "UNEXPLAINED\t\(m)\n" }
             for m in tally.listed { report += "KNOWN\t\(m)\n" }
+            report += flagReport.details
             try? report.write(toFile: out, atomically: true, encoding: .utf8)
         }
         for m in tally.unlisted.prefix(60) { XCTFail("unexplained difference: \(m)") }
         XCTAssertEqual(tally.unlisted.count, 0, "\(tally.unlisted.count) unexplained differences")
         XCTAssertGreaterThan(tally.frames, 8000, "the corpus holds about 8,900 frames tshark reads")
+        for (name, pct) in flagReport.agreement where pct < 98 {
+            XCTFail("\(name): \(String(format: "%.2f", pct))% per-frame agreement with tshark, goal 98%")
+        }
     }
 
+    var flagTally = FlagTally()
+    var currentCapture = ""
+
     private func compare(_ path: String, corpus: URL, known: KnownDifferences, tally: inout Tally) {
+        currentCapture = path
         let baselineURL = CorpusLocation.baselines.appendingPathComponent(path + ".tsv")
         let baseline = TsharkBaseline(url: baselineURL)
         func record(_ frame: Int, _ field: String, _ ours: String, _ theirs: Substring) {
@@ -64,19 +74,12 @@ final class FrameConformanceTests: XCTestCase {
         }
         tally.captures += 1
         var reader = trace.makeReader()
-        var streams = StreamTracker()
+        var tracker = ConnectionTracker()
         var frameIndex = 0
         while let frame = reader.next() {
             frameIndex += 1
             let p = PacketDecoder.decode(frame)
-            var assignment: StreamTracker.Assignment?
-            if let ip = p.ip, let tcp = p.tcp {
-                assignment = streams.assign(tcp, source: Endpoint(ip.source, tcp.sourcePort),
-                                            destination: Endpoint(ip.destination, tcp.destinationPort),
-                                            lengthKnown: !p.problems.contains(.badTCPHeaderLength))
-            } else if let m = p.icmp, let q = m.quotedIP, let t = m.quotedTCP {
-                _ = streams.assignQuoted(source: Endpoint(q.source, t.sourcePort), destination: Endpoint(q.destination, t.destinationPort))
-            }
+            let assignment = tracker.process(p)
             guard let baseline, frameIndex <= baseline.rows.count else {
                 record(frame.number, "frame.number", "\(frame.number)", "")
                 continue
@@ -133,7 +136,7 @@ final class FrameConformanceTests: XCTestCase {
         }
     }
 
-    private func compareTCP(_ p: Packet, _ a: StreamTracker.Assignment?, _ row: [Substring], _ b: TsharkBaseline, _ f: Int,
+    private func compareTCP(_ p: Packet, _ a: SegmentAnalysis?, _ row: [Substring], _ b: TsharkBaseline, _ f: Int,
                             tcpIsOuter: Bool, record: (Int, String, String, Substring) -> Void) -> Bool? {
         guard tcpIsOuter else {
             record(f, "tcp", "decoded", "not decoded as TCP (\(b.first(row, "frame.protocols")))")
@@ -159,6 +162,9 @@ final class FrameConformanceTests: XCTestCase {
         record(f, "tcp.options.timestamp.tsval", o.timestampValue.map { "\($0)" } ?? "", b.first(row, "tcp.options.timestamp.tsval"))
         record(f, "tcp.options.timestamp.tsecr", o.timestampEchoReply.map { "\($0)" } ?? "", b.first(row, "tcp.options.timestamp.tsecr"))
         record(f, "tcp.option_kind", o.kinds.all.map { "\($0)" }.joined(separator: ","), b.all(row, "tcp.option_kind"))
+        if let a {
+            flagTally.compare(a, row, b, capture: currentCapture, frame: f)
+        }
         return a.map { "\($0.stream)" == b.first(row, "tcp.stream") }
     }
 

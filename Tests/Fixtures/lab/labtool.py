@@ -356,6 +356,8 @@ def cmd_l2delay(a):
 def cmd_tls_server(a):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(a.cert, a.key)
+    # treat a TCP FIN without close_notify as a plain close: no TLS alert is sent
+    ctx.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
 
     def h(c, addr):
         try:
@@ -380,6 +382,7 @@ def cmd_tls_client(a):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
+    ctx.options |= getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
     if a.tls12:
         ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     s = make_client_socket(a)

@@ -1,0 +1,156 @@
+import Capture
+import Packets
+
+/// The live state of one TCP connection (one `tcp.stream`) while its packets are read:
+/// Wireshark's two flows, Zeek's two endpoints, statistics and timing. Directions are indexed
+/// by the canonical key: 0 = from `key.low`, 1 = from `key.high`.
+final class Connection {
+    let key: ConversationKey
+    let stream: Int
+
+    // Wireshark
+    var flows = [WiresharkFlow(), WiresharkFlow()]
+    var tsMruSyn: Int64 = 0
+    var firstRTT: Int64 = 0
+
+    // Zeek
+    var endpoints = [ZeekEndpoint(), ZeekEndpoint()]
+    /// Direction index of Zeek's originator.
+    var origin = 0
+    var history = ""
+    /// History bits per role (0 originator, 1 responder); not swapped on a flip, as in Zeek.
+    var seenBits: [UInt16] = [0, 0]
+    var startedWithSynAck = false
+
+    // casebook
+    var firstPureSYNDirection: Int?
+    var lastPureSYNSeq: [UInt32?] = [nil, nil]
+    var sentSynAck = [false, false]
+    var stats = [DirectionSummary(), DirectionSummary()]
+    var handshake = ConnectionSummary.Handshake()
+    var handshakeSYNDirection: Int?
+    var firstFrame = 0
+    var lastFrame = 0
+    var packets = 0
+    var startTime = Timestamp(nanoseconds: 0)
+    var lastTime = Timestamp(nanoseconds: 0)
+    var maxIdle = 0.0
+    var maxIdleEndFrame: Int?
+    var lastDataTime: Timestamp?
+    var closeFrame: Int?
+    var closeTime: Timestamp?
+    var closeDirection: Int?
+    var closeKind: ConnectionSummary.CloseKind?
+    var ackRTT = RTTStats()
+    var queuedForRelease = false
+
+    init(key: ConversationKey, stream: Int) {
+        self.key = key
+        self.stream = stream
+    }
+
+    /// Packet bookkeeping common to every segment.
+    func count(_ p: Packet, _ tcp: TCPHeader, direction d: Int, flags: AnalysisFlags, window: Int) {
+        let f = p.frame
+        if packets == 0 {
+            firstFrame = f.number
+            startTime = f.timestamp
+        } else {
+            let gap = Timestamp.interval(from: lastTime, to: f.timestamp)
+            if gap > maxIdle { maxIdle = gap; maxIdleEndFrame = f.number }
+        }
+        packets += 1
+        lastFrame = f.number
+        lastTime = f.timestamp
+        var s = stats[d]
+        s.packets += 1
+        s.payloadBytes += tcp.segmentLength
+        if tcp.segmentLength > s.maxSegment { s.maxSegment = tcp.segmentLength }
+        if tcp.segmentLength > 0 { lastDataTime = f.timestamp }
+        if flags.isAnyRetransmission {
+            s.retransmissions += 1
+            s.retransmittedBytes += tcp.segmentLength
+        }
+        if flags.contains(.fastRetransmission) { s.fastRetransmissions += 1 }
+        if flags.contains(.spuriousRetransmission) { s.spuriousRetransmissions += 1 }
+        if flags.contains(.outOfOrder) { s.outOfOrder += 1 }
+        if flags.contains(.duplicateAck) { s.duplicateAcks += 1 }
+        if flags.contains(.lostSegment) { s.lostSegments += 1 }
+        if flags.contains(.ackLostSegment) { s.ackedUnseen += 1 }
+        if flags.contains(.zeroWindow) { s.zeroWindows += 1 }
+        if flags.contains(.zeroWindowProbe) { s.zeroWindowProbes += 1 }
+        if flags.contains(.keepAlive) { s.keepAlives += 1 }
+        if flags.contains(.windowFull) { s.windowFull += 1 }
+        if flags.contains(.challengeAck) { s.challengeAcks += 1 }
+        if window > s.maxWindow { s.maxWindow = window }
+        let fl = tcp.flags
+        if fl.contains(.syn) {
+            let o = tcp.options
+            s.isn = tcp.sequenceNumber
+            s.mss = o.mss.map(Int.init)
+            s.windowScale = o.windowScale.map(Int.init)
+            s.sackPermitted = o.sackPermitted
+            s.timestamps = o.timestampValue != nil
+            s.ecnSetup = fl.contains(.ack) ? fl.contains(.ece) : (fl.contains(.ece) && fl.contains(.cwr))
+        }
+        if fl.contains(.fin) && s.finFrame == nil { s.finFrame = f.number }
+        if fl.contains(.rst) && s.rstFrame == nil { s.rstFrame = f.number }
+        stats[d] = s
+        if (fl.contains(.fin) || fl.contains(.rst)) && closeFrame == nil {
+            closeFrame = f.number
+            closeTime = f.timestamp
+            closeDirection = d
+            closeKind = fl.contains(.rst) ? .rst : .fin
+        }
+        // Handshake timing: first pure SYN, first SYN/ACK answering it, first ACK after that.
+        if fl.contains(.syn) && !fl.contains(.ack) {
+            if handshake.synFrame == nil {
+                handshake.synFrame = f.number
+                handshake.synTime = f.timestamp
+                handshakeSYNDirection = d
+            } else if d == handshakeSYNDirection && handshake.synAckFrame == nil {
+                handshake.synRetransmissions += 1
+            }
+        } else if fl.contains(.syn) && fl.contains(.ack) {
+            if handshake.synAckFrame == nil && (handshakeSYNDirection == nil || handshakeSYNDirection != d) {
+                handshake.synAckFrame = f.number
+                handshake.synAckTime = f.timestamp
+            }
+        } else if fl.contains(.ack) && !fl.contains(.rst) && handshake.synAckFrame != nil && handshake.ackFrame == nil
+                    && d != (handshakeSYNDirection.map { 1 - $0 } ?? -1) {
+            handshake.ackFrame = f.number
+            handshake.ackTime = f.timestamp
+        }
+    }
+
+    /// The finished record.
+    func summary() -> ConnectionSummary {
+        // Client: the first pure SYN's sender; otherwise Zeek's originator.
+        let clientDir = firstPureSYNDirection ?? origin
+        let endpointsByDir = [key.low, key.high]
+        let orig = endpoints[origin], resp = endpoints[1 - origin]
+        return ConnectionSummary(
+            stream: stream,
+            client: endpointsByDir[clientDir],
+            server: endpointsByDir[1 - clientDir],
+            state: ConnState.derive(orig: orig, resp: resp, history: history),
+            history: history,
+            firstFrame: firstFrame,
+            lastFrame: lastFrame,
+            packets: packets,
+            startTime: startTime,
+            endTime: lastTime,
+            toServer: stats[clientDir],
+            toClient: stats[1 - clientDir],
+            handshake: handshake,
+            maxIdle: maxIdle,
+            maxIdleEndFrame: maxIdleEndFrame,
+            lastDataTime: lastDataTime,
+            closeFrame: closeFrame,
+            closeTime: closeTime,
+            closedByServer: closeDirection.map { $0 != clientDir },
+            closeKind: closeKind,
+            initialRTT: firstRTT > 0 ? Double(firstRTT) / 1e9 : nil,
+            ackRTT: ackRTT)
+    }
+}

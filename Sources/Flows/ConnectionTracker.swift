@@ -1,0 +1,208 @@
+import Capture
+import Packets
+
+/// The conversation layer for one trace: feed it every decoded packet in file order; it numbers
+/// TCP streams as Wireshark does, analyses each segment (Wireshark's flags, Zeek's states and
+/// history, casebook's challenge ACKs), keeps per-host observations, and hands back finished
+/// connections as ``ConnectionSummary`` values.
+///
+/// Memory follows live connections: a connection whose stream has been replaced (port reuse),
+/// or that closed (FIN both ways or RST) and stayed quiet for ``releaseAfter`` seconds of trace
+/// time, is summarised and its state released; only its small stream-numbering record stays.
+public struct ConnectionTracker {
+    /// Trace seconds a closed connection is kept before it is summarised.
+    public var releaseAfter: Double = 60
+
+    private struct StreamRecord {
+        var stream: Int
+        var bases: (UInt32?, UInt32?)
+    }
+
+    private var live: [ConversationKey: Connection] = [:]
+    /// Streams of released conversations, for numbering late packets and port reuse.
+    private var released: [ConversationKey: StreamRecord] = [:]
+    private var finished: [ConnectionSummary] = []
+    private var closedOrder: [(ConversationKey, Int)] = []
+    private var lastSweep: Timestamp?
+    public private(set) var streamCount = 0
+    public private(set) var hosts = HostTable()
+
+    public init() {}
+
+    /// Number of connections currently held in full.
+    public var liveConnections: Int { live.count }
+
+    /// Analyses one packet. Returns the segment analysis for TCP (nil for other packets).
+    public mutating func process(_ p: Packet) -> SegmentAnalysis? {
+        hosts.observe(p)
+        guard let ip = p.ip else { return nil }
+        if p.tcp == nil, let m = p.icmp, let q = m.quotedIP, let t = m.quotedTCP {
+            // tshark runs the TCP dissector on a fully quoted header: it finds or creates a stream.
+            let key = ConversationKey(Endpoint(q.source, t.sourcePort), Endpoint(q.destination, t.destinationPort))
+            if live[key] == nil && released[key] == nil { _ = newConnection(key) }
+            return nil
+        }
+        guard let tcp = p.tcp else { return nil }
+        let src = Endpoint(ip.source, tcp.sourcePort), dst = Endpoint(ip.destination, tcp.destinationPort)
+        let key = ConversationKey(src, dst)
+        let d = key.direction(from: src)
+        let fl = tcp.flags
+        let pureSYN = fl.contains(.syn) && !fl.contains(.ack)
+        let lengthKnown = !p.problems.contains(.badTCPHeaderLength)
+        sweep(now: p.frame.timestamp)
+
+        var reused = false
+        var conn: Connection
+        if let c = live[key] {
+            conn = c
+        } else if let r = released.removeValue(forKey: key) {
+            // A late packet for a released stream: continue it in a fresh record (merged at the end).
+            conn = Connection(key: key, stream: r.stream)
+            if let b = r.bases.0 { conn.flows[0].baseSeq = b; conn.flows[0].baseSet = true }
+            if let b = r.bases.1 { conn.flows[1].baseSeq = b; conn.flows[1].baseSet = true }
+            live[key] = conn
+        } else {
+            conn = newConnection(key)
+        }
+        if lengthKnown, pureSYN, conn.baseSeq(direction: d) == tcp.sequenceNumber {
+            conn.restoreNextSeqForRepeatedSYN(direction: d)
+        }
+        if lengthKnown, let base = conn.baseSeq(direction: d), fl.contains(.syn), base != tcp.sequenceNumber {
+            reused = true
+            if pureSYN {
+                finish(conn)
+                conn = newConnection(key)
+            } else {
+                conn.resetBase(direction: d, seq: tcp.sequenceNumber)
+            }
+        }
+        if conn.packets == 0 { conn.chooseOrigin(tcp, direction: d) }
+        let now = p.frame.timestamp.nanoseconds
+        var result: Connection.WiresharkResult
+        if lengthKnown {
+            result = conn.analyzeSequence(tcp, direction: d, frame: p.frame.number, now: now)
+        } else {
+            result = Connection.WiresharkResult()
+            result.relativeSeq = tcp.sequenceNumber
+            result.relativeAck = fl.contains(.ack) ? tcp.acknowledgementNumber : nil
+            result.window = Int(tcp.window)
+        }
+        if reused { result.flags.insert(.reusedPorts) }
+        // Challenge ACK: a plain ACK answering the peer's SYN with ack ≠ ISN + 1, before any SYN/ACK.
+        if fl.contains(.ack) && !fl.contains(.syn) && !fl.contains(.rst) && !fl.contains(.fin),
+           !conn.sentSynAck[d], let synSeq = conn.lastPureSYNSeq[1 - d], tcp.acknowledgementNumber != synSeq &+ 1 {
+            result.flags.insert(.challengeAck)
+        }
+        if pureSYN {
+            conn.lastPureSYNSeq[d] = tcp.sequenceNumber
+            if conn.firstPureSYNDirection == nil { conn.firstPureSYNDirection = d }
+        }
+        if fl.contains(.syn) && fl.contains(.ack) { conn.sentSynAck[d] = true }
+        conn.zeekProcess(tcp, direction: d)
+        conn.count(p, tcp, direction: d, flags: result.flags, window: result.window)
+        if result.ackedFrame != nil && result.ackRTT > 0 { conn.ackRTT.add(Double(result.ackRTT) / 1e9) }
+        if !conn.queuedForRelease && (conn.endpoints[0].didClose && conn.endpoints[1].didClose || fl.contains(.rst)) {
+            conn.queuedForRelease = true
+            closedOrder.append((key, conn.stream))
+        }
+        let clientDir = conn.firstPureSYNDirection ?? conn.origin
+        return SegmentAnalysis(
+            stream: conn.stream, fromServer: d != clientDir, relativeSeq: result.relativeSeq,
+            relativeAck: result.relativeAck, window: result.window, reverseBase: result.reverseBase,
+            flags: result.flags, dupAckFrame: result.dupAckFrame, dupAckNumber: result.dupAckNumber,
+            ackRTT: result.ackedFrame != nil && result.ackRTT > 0 ? Double(result.ackRTT) / 1e9 : nil,
+            acksFrame: result.ackedFrame, lengthKnown: lengthKnown)
+    }
+
+    /// Summaries of every connection, in stream order. Call once, after the last packet.
+    public mutating func finish() -> [ConnectionSummary] {
+        for conn in live.values { finished.append(conn.summary()) }
+        live.removeAll()
+        // Merge pieces of a stream that was released and continued.
+        var byStream: [Int: ConnectionSummary] = [:]
+        for s in finished {
+            if let prior = byStream[s.stream] { byStream[s.stream] = Self.merge(prior, s) } else { byStream[s.stream] = s }
+        }
+        finished = []
+        return byStream.keys.sorted().map { byStream[$0]! }
+    }
+
+    private mutating func newConnection(_ key: ConversationKey) -> Connection {
+        let c = Connection(key: key, stream: streamCount)
+        streamCount += 1
+        live[key] = c
+        return c
+    }
+
+    private mutating func finish(_ conn: Connection) {
+        if conn.packets > 0 { finished.append(conn.summary()) }
+        live.removeValue(forKey: conn.key)
+    }
+
+    /// Releases closed connections that have been quiet for `releaseAfter` seconds (checked at
+    /// most once per trace second).
+    private mutating func sweep(now: Timestamp) {
+        if let last = lastSweep, Timestamp.interval(from: last, to: now) < 1 { return }
+        lastSweep = now
+        var keep: [(ConversationKey, Int)] = []
+        for (key, stream) in closedOrder {
+            guard let c = live[key], c.stream == stream else { continue }
+            if Timestamp.interval(from: c.lastTime, to: now) >= releaseAfter {
+                finished.append(c.summary())
+                released[key] = StreamRecord(stream: c.stream, bases: (c.baseSeq(direction: 0), c.baseSeq(direction: 1)))
+                live.removeValue(forKey: key)
+            } else {
+                keep.append((key, stream))
+            }
+        }
+        closedOrder = keep
+    }
+
+    static func merge(_ a: ConnectionSummary, _ b: ConnectionSummary) -> ConnectionSummary {
+        var m = b.packets > 0 ? b : a
+        m.firstFrame = min(a.firstFrame, b.firstFrame)
+        m.lastFrame = max(a.lastFrame, b.lastFrame)
+        m.startTime = min(a.startTime, b.startTime)
+        m.endTime = max(a.endTime, b.endTime)
+        m.packets = a.packets + b.packets
+        m.client = a.client
+        m.server = a.server
+        m.handshake = a.handshake
+        m.history = a.history + b.history
+        m.toServer = a.toServer.merged(with: b.toServer)
+        m.toClient = a.toClient.merged(with: b.toClient)
+        m.closeFrame = a.closeFrame ?? b.closeFrame
+        m.closeTime = a.closeTime ?? b.closeTime
+        m.closedByServer = a.closedByServer ?? b.closedByServer
+        m.closeKind = a.closeKind ?? b.closeKind
+        m.maxIdle = max(a.maxIdle, b.maxIdle, Timestamp.interval(from: a.endTime, to: b.startTime))
+        m.initialRTT = a.initialRTT ?? b.initialRTT
+        return m
+    }
+}
+
+extension DirectionSummary {
+    func merged(with o: DirectionSummary) -> DirectionSummary {
+        var m = self
+        m.packets += o.packets
+        m.payloadBytes += o.payloadBytes
+        m.retransmittedBytes += o.retransmittedBytes
+        m.retransmissions += o.retransmissions
+        m.fastRetransmissions += o.fastRetransmissions
+        m.spuriousRetransmissions += o.spuriousRetransmissions
+        m.outOfOrder += o.outOfOrder
+        m.duplicateAcks += o.duplicateAcks
+        m.lostSegments += o.lostSegments
+        m.ackedUnseen += o.ackedUnseen
+        m.zeroWindows += o.zeroWindows
+        m.zeroWindowProbes += o.zeroWindowProbes
+        m.keepAlives += o.keepAlives
+        m.windowFull += o.windowFull
+        m.challengeAcks += o.challengeAcks
+        m.maxWindow = Swift.max(m.maxWindow, o.maxWindow)
+        m.maxSegment = Swift.max(m.maxSegment, o.maxSegment)
+        m.finFrame = m.finFrame ?? o.finFrame
+        m.rstFrame = m.rstFrame ?? o.rstFrame
+        return m
+    }
+}
