@@ -49,11 +49,14 @@ test: deps check-imports
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Per-frame agreement with tshark over ../shared/corpus, written to docs/conformance-frames.txt.
+# Agreement with tshark (frames, tcp.stream, analysis flags) and Zeek (conn_state, history)
+# over ../shared/corpus, written to docs/conformance.md.
 conformance: deps
 	$(SWIFT) build --build-tests
-	CASEBOOK_CONFORMANCE_OUT=$(CURDIR)/docs/conformance-frames.txt $(SWIFT) test --skip-build --filter FrameConformanceTests
-	@head -1 docs/conformance-frames.txt
+	CASEBOOK_CONFORMANCE_OUT=$(CURDIR)/.build/conformance-frames.txt CASEBOOK_ZEEK_CONFORMANCE_OUT=$(CURDIR)/.build/conformance-zeek.txt \
+	  $(SWIFT) test --skip-build --filter ConformanceTests
+	Tests/Fixtures/conformance/write-report.sh .build/conformance-frames.txt .build/conformance-zeek.txt > docs/conformance.md
+	@grep -E '^(conformance|analysis flags|zeek):' docs/conformance.md
 
 # Regenerate the tshark baselines (needs tshark 4.0; the committed ones were made with 4.0.17).
 baselines:

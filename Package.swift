@@ -33,6 +33,7 @@ let package = Package(
             ]),
         .target(name: "Packets", dependencies: ["Capture"]),
         .target(name: "Flows", dependencies: ["Capture", "Packets"]),
+        .target(name: "Diagnosis", dependencies: ["Capture", "Packets", "Flows"]),
         .target(name: "Markup", dependencies: ["CLibXML2"]),
         .target(name: "Logs", dependencies: ["Packets"]),
         .target(
@@ -43,7 +44,7 @@ let package = Package(
             ]),
         .target(
             name: "CasebookKit",
-            dependencies: ["Capture", "Packets", "Flows", "Logs", "CaseFile", "Markup"]),
+            dependencies: ["Capture", "Packets", "Flows", "Diagnosis", "Logs", "CaseFile", "Markup"]),
         .executableTarget(
             name: "casebook",
             dependencies: [
@@ -53,10 +54,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Capture", "TestSupport"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "Packets", "Capture", "TestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"]),
         .testTarget(name: "CaseFileTests", dependencies: ["CaseFile", "TestSupport"]),
-        .testTarget(name: "CasebookKitTests", dependencies: ["CasebookKit", "CaseFile", "Capture", "TestSupport"]),
+        .testTarget(name: "CasebookKitTests", dependencies: ["CasebookKit", "CaseFile", "Capture", "Diagnosis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["casebook", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Capture", "Packets", "Flows"]),
     ]

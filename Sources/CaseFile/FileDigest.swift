@@ -18,3 +18,10 @@ public enum FileDigest {
         return hasher.finalize().map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }
+
+extension FileDigest {
+    /// SHA-256 of a string's UTF-8 bytes, hex.
+    public static func sha256(text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}

@@ -18,7 +18,11 @@ extension Connection {
     func chooseOrigin(_ tcp: TCPHeader, direction d: Int) {
         origin = d
         let syn = tcp.flags.contains(.syn), ack = tcp.flags.contains(.ack)
-        guard !syn || ack else { return }
+        // Only a start without SYN can be flipped here; a SYN/ACK start is flipped later.
+        guard !syn else {
+            if ack { startedWithSynAck = true }
+            return
+        }
         let likelySrc = Self.likelyServerPorts.contains(tcp.sourcePort)
         let likelyDst = Self.likelyServerPorts.contains(tcp.destinationPort)
         var flip = false
@@ -28,8 +32,6 @@ extension Connection {
         if flip {
             origin = 1 - d
             history.append("^")
-        } else if syn && ack {
-            startedWithSynAck = true
         }
     }
 
@@ -48,9 +50,18 @@ extension Connection {
         history.append(isOrig(d) ? code : Character(code.lowercased()))
     }
 
+    /// Flips a connection that began with a SYN/ACK: the SYN/ACK's sender is the responder, and
+    /// its "H" becomes "^h" (Zeek ≥ 5.1). Done at the next ACK or data packet, or at the end.
+    func completeSynAckFlip() {
+        startedWithSynAck = false
+        origin = 1 - origin
+        if history.hasPrefix("H") { history = "^h" + history.dropFirst() } else { history = "^" + history }
+    }
+
     func flipRoles() {
         origin = 1 - origin
         history.append("^")
+        startedWithSynAck = false
     }
 
     func zeekProcess(_ tcp: TCPHeader, direction d: Int) {
@@ -59,11 +70,7 @@ extension Connection {
         let len = UInt32(truncatingIfNeeded: tcp.segmentLength)
         let seq = tcp.sequenceNumber
         // A connection that began with a SYN/ACK is flipped by the next ACK or data (Zeek ≥ 5.1).
-        if startedWithSynAck && !syn {
-            startedWithSynAck = false
-            origin = 1 - origin
-            if history.hasPrefix("H") { history = "^h" + history.dropFirst() } else { history = "^" + history }
-        }
+        if startedWithSynAck && !syn { completeSynAckFlip() }
         var e = endpoints[d]
         var p = endpoints[1 - d]
         // init_endpoint

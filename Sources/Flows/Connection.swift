@@ -125,6 +125,7 @@ final class Connection {
 
     /// The finished record.
     func summary() -> ConnectionSummary {
+        if startedWithSynAck { completeSynAckFlip() }
         // Client: the first pure SYN's sender; otherwise Zeek's originator.
         let clientDir = firstPureSYNDirection ?? origin
         let endpointsByDir = [key.low, key.high]
@@ -133,6 +134,7 @@ final class Connection {
             stream: stream,
             client: endpointsByDir[clientDir],
             server: endpointsByDir[1 - clientDir],
+            originator: endpointsByDir[origin],
             state: ConnState.derive(orig: orig, resp: resp, history: history),
             history: history,
             firstFrame: firstFrame,

@@ -8,6 +8,9 @@ public struct ConnectionSummary: Sendable {
     /// The side that sent the first SYN; without a SYN, Zeek's originator (ephemeral-port side).
     public var client: Endpoint
     public var server: Endpoint
+    /// Zeek's originator (`id.orig_h`/`id.orig_p`); differs from `client` only when no SYN was seen
+    /// or Zeek flipped the roles.
+    public var originator: Endpoint
     public var state: ConnState
     public var history: String
     public var firstFrame: Int

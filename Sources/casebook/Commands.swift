@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import CaseFile
 import CasebookKit
@@ -86,5 +89,25 @@ struct Show: ParsableCommand {
     func run() throws {
         try options.casebook.show(case: caseReference, trace: trace, stream: stream, filter: filter,
                                   colour: wantsColour()) { print($0) }
+    }
+}
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse every trace of a case: connections, states, hosts (written to CASE/analysis/analysis.json).")
+    @Argument(help: "Case id or path.") var caseReference: String
+    @Flag(help: "Print the analysis document (JSON) instead of the summary.") var json = false
+    @OptionGroup var options: RootOptions
+
+    func run() throws {
+        let progress: ((String) -> Void)? = isatty(2) != 0 ? { FileHandleStderr.write("\u{1B}[2K\r" + $0) } : nil
+        let doc = try options.casebook.analyze(case: caseReference, progress: progress)
+        if progress != nil { FileHandleStderr.write("\u{1B}[2K\r") }
+        if json {
+            let data = try Casebook.json(doc)
+            print(String(decoding: data, as: UTF8.self), terminator: "")
+        } else {
+            print(AnalysisSummary.render(doc), terminator: "")
+        }
     }
 }

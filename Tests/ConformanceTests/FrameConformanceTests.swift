@@ -39,7 +39,7 @@ final class FrameConformanceTests: XCTestCase {
             var report = summary + "\n"
             for m in tally.unlisted { report += "UNEXPLAINED\t\(m)\n" }
             for m in tally.listed { report += "KNOWN\t\(m)\n" }
-            report += flagReport.details
+            report += flagReport.summary + "\n" + flagReport.details
             try? report.write(toFile: out, atomically: true, encoding: .utf8)
         }
         for m in tally.unlisted.prefix(60) { XCTFail("unexplained difference: \(m)") }

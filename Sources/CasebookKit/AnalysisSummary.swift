@@ -1,0 +1,55 @@
+import Diagnosis
+import Foundation
+
+/// The readable summary `casebook analyze CASE` prints: traces, connections, hosts.
+public enum AnalysisSummary {
+    public static func render(_ doc: AnalysisDocument) -> String {
+        var out = "case \(doc.case.id): \(doc.case.title)\n\nTRACES\n"
+        var rows = [["TRACE", "VANTAGE", "FORMAT", "PACKETS", "CONNECTIONS", "FIRST", "LAST"]]
+        for t in doc.traces {
+            rows.append([t.name, t.vantage ?? "-", "\(t.format) \(t.linkTypes.joined(separator: "+"))", "\(t.packets)",
+                         "\(t.tcpConnections)", t.firstTime ?? "-", t.lastTime ?? "-"])
+        }
+        out += TextTable.render(rows) + "\n"
+        for t in doc.traces where !t.problems.isEmpty {
+            for p in t.problems { out += "  problem in \(t.name): \(p)\n" }
+        }
+        let aliases = Dictionary(doc.hosts.compactMap { h in h.alias.map { (h.address, $0) } }, uniquingKeysWith: { a, _ in a })
+        func named(_ endpoint: String) -> String {
+            let host = endpoint.hasPrefix("[") ? String(endpoint.dropFirst().prefix { $0 != "]" }) : String(endpoint.prefix { $0 != ":" })
+            return aliases[host].map { "\(endpoint) (\($0))" } ?? endpoint
+        }
+        out += "\nCONNECTIONS\n"
+        rows = [["TRACE", "STREAM", "CLIENT", "SERVER", "STATE", "HISTORY", "FRAMES", "PACKETS", "BYTES", "DURATION", "HANDSHAKE", "NOTES"]]
+        let shown = doc.connections.prefix(200)
+        for c in shown {
+            var notes: [String] = []
+            let rx = c.toServer.retransmissions + c.toClient.retransmissions - c.synRetransmissions
+            if c.synRetransmissions > 0 { notes.append("SYN sent \(c.synRetransmissions + 1)×") }
+            if rx > 0 { notes.append("\(rx) retransmissions") }
+            let zw = c.toServer.zeroWindows + c.toClient.zeroWindows
+            if zw > 0 { notes.append("\(zw) zero windows") }
+            let ch = c.toServer.challengeAcks + c.toClient.challengeAcks
+            if ch > 0 { notes.append("\(ch) challenge ACKs") }
+            if let close = c.close { notes.append("\(close.kind.uppercased()) by \(close.by) (frame \(close.frame))") }
+            rows.append([c.trace, "\(c.stream)", named(c.client), named(c.server), c.state, c.history,
+                         "\(c.firstFrame)-\(c.lastFrame)", "\(c.packets)", "\(c.bytes)", String(format: "%.3fs", c.durationS),
+                         c.handshakeRTTms.map { String(format: "%.3fms", $0) } ?? "-", notes.joined(separator: ", ")])
+        }
+        out += TextTable.render(rows) + "\n"
+        if doc.connections.count > shown.count {
+            out += "… \(doc.connections.count - shown.count) more connections (use --json)\n"
+        }
+        out += "\nHOSTS\n"
+        rows = [["ADDRESS", "ALIAS", "TRACE", "TTL", "INITIAL", "HOPS", "OTHER TTLS", "IP ID"]]
+        for h in doc.hosts {
+            for s in h.seen {
+                let others = s.ttls.filter { $0.key != "\(s.ttl)" }.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
+                rows.append([h.address, h.alias ?? "-", s.trace, "\(s.ttl)", "\(s.initialTTL)", "\(s.hops)",
+                             others.isEmpty ? "-" : others.joined(separator: " "), s.ipID ?? "-"])
+            }
+        }
+        out += TextTable.render(rows) + "\n"
+        return out
+    }
+}

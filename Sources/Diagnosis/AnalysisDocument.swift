@@ -1,0 +1,178 @@
+/// The analysis document of the contract (`casebook analyze CASE --json`,
+/// CASE/analysis/analysis.json). Field names are the contract's; casebook's additions are
+/// extra keys, never changes to the contract's.
+public struct AnalysisDocument: Codable, Sendable, Equatable {
+    public var casebookVersion: String
+    /// Hash of everything the analysis depends on (casebook version, attachments, aliases).
+    public var cacheKey: String
+    public var `case`: CaseInfo
+    public var traces: [TraceEntry]
+    public var hosts: [HostEntry]
+    public var connections: [ConnectionEntry]
+    public var findings: [Finding]
+
+    enum CodingKeys: String, CodingKey {
+        case casebookVersion = "casebook_version", cacheKey = "cache_key", `case`, traces, hosts, connections, findings
+    }
+
+    public struct CaseInfo: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String
+    }
+
+    public struct TraceEntry: Codable, Sendable, Equatable {
+        public var name: String
+        public var vantage: String?
+        public var sha256: String
+        public var format: String
+        public var linkTypes: [String]
+        public var packets: Int
+        public var firstTime: String?
+        public var lastTime: String?
+        public var problems: [String]
+        /// Frames that could not be fully decoded, by problem name.
+        public var decodeProblems: [String: Int]
+        public var tcpConnections: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, vantage, sha256, format, linkTypes = "link_types", packets, firstTime = "first_time"
+            case lastTime = "last_time", problems, decodeProblems = "decode_problems", tcpConnections = "tcp_connections"
+        }
+    }
+
+    public struct HostEntry: Codable, Sendable, Equatable {
+        public var address: String
+        public var alias: String?
+        public var seen: [HostSighting]
+    }
+
+    public struct HostSighting: Codable, Sendable, Equatable {
+        public var trace: String
+        /// The TTL (hop limit) seen most often.
+        public var ttl: Int
+        public var initialTTL: Int
+        public var hops: Int
+        /// Every TTL seen, with its packet count (a forged packet shows up here).
+        public var ttls: [String: Int]
+        public var packets: Int
+        public var ipID: String?
+        public var macs: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case trace, ttl, initialTTL = "initial_ttl", hops, ttls, packets, ipID = "ip_id", macs
+        }
+    }
+
+    public struct ConnectionEntry: Codable, Sendable, Equatable {
+        public var trace: String
+        public var stream: Int
+        public var client: String
+        public var server: String
+        public var state: String
+        public var history: String
+        public var firstFrame: Int
+        public var lastFrame: Int
+        public var packets: Int
+        public var bytes: Int
+        public var startTime: String
+        public var durationS: Double
+        public var handshakeRTTms: Double?
+        public var synToSynAckMs: Double?
+        public var synAckToAckMs: Double?
+        public var initialRTTms: Double?
+        public var synRetransmissions: Int
+        public var maxIdleS: Double
+        public var close: Close?
+        public var toServer: Direction
+        public var toClient: Direction
+        public var ackRTTms: RTT?
+
+        enum CodingKeys: String, CodingKey {
+            case trace, stream, client, server, state, history, firstFrame = "first_frame", lastFrame = "last_frame"
+            case packets, bytes, startTime = "start_time", durationS = "duration_s", handshakeRTTms = "handshake_rtt_ms"
+            case synToSynAckMs = "syn_to_synack_ms", synAckToAckMs = "synack_to_ack_ms", initialRTTms = "initial_rtt_ms"
+            case synRetransmissions = "syn_retransmissions", maxIdleS = "max_idle_s", close
+            case toServer = "to_server", toClient = "to_client", ackRTTms = "ack_rtt_ms"
+        }
+    }
+
+    public struct Close: Codable, Sendable, Equatable {
+        public var frame: Int
+        public var kind: String
+        public var by: String
+        /// Seconds from the last payload to the first FIN/RST.
+        public var afterLastDataS: Double?
+
+        enum CodingKeys: String, CodingKey { case frame, kind, by, afterLastDataS = "after_last_data_s" }
+    }
+
+    public struct Direction: Codable, Sendable, Equatable {
+        public var packets: Int
+        public var bytes: Int
+        public var retransmittedBytes: Int
+        public var retransmissions: Int
+        public var outOfOrder: Int
+        public var duplicateAcks: Int
+        public var lostSegments: Int
+        public var ackedUnseen: Int
+        public var zeroWindows: Int
+        public var keepAlives: Int
+        public var challengeAcks: Int
+        public var maxWindow: Int
+        public var maxSegment: Int
+        public var isn: UInt32?
+        public var mss: Int?
+        public var windowScale: Int?
+        public var sackPermitted: Bool
+        public var timestamps: Bool
+        public var ecn: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case packets, bytes, retransmittedBytes = "retransmitted_bytes", retransmissions, outOfOrder = "out_of_order"
+            case duplicateAcks = "duplicate_acks", lostSegments = "lost_segments", ackedUnseen = "acked_unseen"
+            case zeroWindows = "zero_windows", keepAlives = "keep_alives", challengeAcks = "challenge_acks"
+            case maxWindow = "max_window", maxSegment = "max_segment", isn, mss, windowScale = "window_scale"
+            case sackPermitted = "sack_permitted", timestamps, ecn
+        }
+    }
+
+    public struct RTT: Codable, Sendable, Equatable {
+        public var samples: Int
+        public var min: Double
+        public var mean: Double
+        public var max: Double
+    }
+}
+
+/// A finding (diagnosis rules fill these; see the contract's finding ids).
+public struct Finding: Codable, Sendable, Equatable {
+    public var id: String
+    public var severity: String
+    public var confidence: String
+    public var title: String
+    public var plain: String
+    public var technical: String
+    public var connections: [ConnectionRef]
+    public var evidence: [Evidence]
+    public var displayFilter: String
+    public var nextSteps: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, severity, confidence, title, plain, technical, connections, evidence
+        case displayFilter = "display_filter", nextSteps = "next_steps"
+    }
+
+    public struct ConnectionRef: Codable, Sendable, Equatable {
+        public var trace: String
+        public var stream: Int
+        public var client: String
+        public var server: String
+    }
+
+    public struct Evidence: Codable, Sendable, Equatable {
+        public var trace: String
+        public var frame: Int
+        public var text: String
+        public var fields: [String: String]
+    }
+}
