@@ -54,6 +54,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Capture", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "CasebookKit", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Packets", "Capture", "TestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"]),

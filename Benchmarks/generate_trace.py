@@ -543,7 +543,7 @@ class Generator:
                 ack_events(self.receiver(segs, rtt, endA, endA))
                 last_sent = sB[-1]
             elif variant == K_RSTC:
-                r_i = rng.randint(3, n - 5)
+                r_i = rng.randint(3, min(n - 5, 10))    # early: few segments in flight to answer with RST
                 T = s[r_i] + rtt + rng.randint(50, 5000)
                 segs = [seg(s[i], i, T_OTHER) for i in range(n) if s[i] < T]
                 acks = self.receiver(segs, rtt, sseq, sseq)
@@ -580,7 +580,7 @@ class Generator:
                 t_req = t_done + self.loguni(200, 300_000)
         # Idle keep-alives.
         if kind == K_KA:
-            interval = rng.choice((5, 10, 15, 20)) * 1_000_000
+            interval = rng.choice((3, 5, 10, 15)) * 1_000_000
             tk = t_done
             ka_len = 1 if cli.windows else 0
             for _ in range(rng.randint(2, 5)):

@@ -4,7 +4,9 @@ import Foundation
 /// The readable summary `casebook analyze CASE` prints: traces, connections, hosts.
 public enum AnalysisSummary {
     public static func render(_ doc: AnalysisDocument) -> String {
-        var out = "case \(doc.case.id): \(doc.case.title)\n\nTRACES\n"
+        var out = "case \(doc.case.id): \(doc.case.title)\n\n"
+        out += findings(doc)
+        out += "TRACES\n"
         var rows = [["TRACE", "VANTAGE", "FORMAT", "PACKETS", "CONNECTIONS", "FIRST", "LAST"]]
         for t in doc.traces {
             rows.append([t.name, t.vantage ?? "-", "\(t.format) \(t.linkTypes.joined(separator: "+"))", "\(t.packets)",
@@ -51,5 +53,37 @@ public enum AnalysisSummary {
         }
         out += TextTable.render(rows) + "\n"
         return out
+    }
+
+    /// Findings as an analyst's note: what, with which frames, what to do.
+    static func findings(_ doc: AnalysisDocument) -> String {
+        let order = ["error": 0, "warning": 1, "info": 2]
+        let sorted = doc.findings.enumerated().sorted { a, b in
+            (order[a.element.severity] ?? 3, a.offset) < (order[b.element.severity] ?? 3, b.offset)
+        }.map(\.element)
+        guard !sorted.isEmpty else { return "FINDINGS\nNo problem found in the traces.\n\n" }
+        var out = "FINDINGS\n"
+        for (i, f) in sorted.enumerated() {
+            out += "\n\(i + 1). [\(f.severity), \(f.confidence) confidence] \(f.title)\n   id: \(f.id)\n"
+            out += wrap(f.technical, indent: "   ") + "\n"
+            for e in f.evidence.prefix(6) { out += "   - \(e.trace) frame \(e.frame): \(e.text)\n" }
+            out += "   Wireshark: \(f.displayFilter)\n"
+            if let step = f.nextSteps.first { out += "   Next: \(step)\n" }
+        }
+        return out + "\n"
+    }
+
+    static func wrap(_ text: String, indent: String, width: Int = 100) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if line.count + word.count + 1 > width - indent.count && !line.isEmpty {
+                lines.append(indent + line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        if !line.isEmpty { lines.append(indent + line) }
+        return lines.joined(separator: "\n")
     }
 }

@@ -28,7 +28,8 @@ extension Casebook {
             results.append(result)
         }
         let doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
-                                           traces: results, aliases: manifest.aliases)
+                                           traces: results, aliases: manifest.aliases,
+                                           findings: Rules.run(results, aliases: manifest.aliases))
         try wrapped {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
             try AtomicWrite.write(try Self.json(doc), to: output)
@@ -64,7 +65,8 @@ extension Casebook {
             linkTypes: linkTypes.map(\.name), packets: packets, firstTime: first?.rfc3339, lastTime: last?.rfc3339,
             problems: (trace.headerProblems + reader.problems).map(\.message), decodeProblems: decodeProblems,
             tcpConnections: connections.count)
-        return DocumentBuilder.TraceResult(entry: entry, connections: connections, hosts: tracker.hosts.sorted)
+        return DocumentBuilder.TraceResult(entry: entry, connections: connections, hosts: tracker.hosts.sorted,
+                                           events: tracker.events)
     }
 
     static func cacheKey(_ m: Manifest) -> String {

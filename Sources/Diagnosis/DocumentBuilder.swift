@@ -10,11 +10,14 @@ public enum DocumentBuilder {
         public var entry: AnalysisDocument.TraceEntry
         public var connections: [ConnectionSummary]
         public var hosts: [HostObservation]
+        public var events: TraceEvents
 
-        public init(entry: AnalysisDocument.TraceEntry, connections: [ConnectionSummary], hosts: [HostObservation]) {
+        public init(entry: AnalysisDocument.TraceEntry, connections: [ConnectionSummary], hosts: [HostObservation],
+                    events: TraceEvents) {
             self.entry = entry
             self.connections = connections
             self.hosts = hosts
+            self.events = events
         }
     }
 

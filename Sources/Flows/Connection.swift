@@ -43,6 +43,8 @@ final class Connection {
     var closeKind: ConnectionSummary.CloseKind?
     var ackRTT = RTTStats()
     var queuedForRelease = false
+    var app = ApplicationObservation()
+    var checksumSamples = [0, 0]
 
     init(key: ConversationKey, stream: Int) {
         self.key = key
@@ -66,6 +68,15 @@ final class Connection {
         s.packets += 1
         s.payloadBytes += tcp.segmentLength
         if tcp.segmentLength > s.maxSegment { s.maxSegment = tcp.segmentLength }
+        if tcp.segmentLength > 0 {
+            let end = tcp.sequenceNumber &+ UInt32(truncatingIfNeeded: tcp.segmentLength)
+            if s.dataEnd.map({ Seq.gt(end, $0) }) ?? true { s.dataEnd = end }
+        }
+        if tcp.flags.contains(.ack) && !tcp.flags.contains(.rst) {
+            var peer = stats[1 - d]
+            if peer.peerMaxAck.map({ Seq.gt(tcp.acknowledgementNumber, $0) }) ?? true { peer.peerMaxAck = tcp.acknowledgementNumber }
+            stats[1 - d] = peer
+        }
         if tcp.segmentLength > 0 { lastDataTime = f.timestamp }
         if flags.isAnyRetransmission {
             s.retransmissions += 1
@@ -77,7 +88,12 @@ final class Connection {
         if flags.contains(.duplicateAck) { s.duplicateAcks += 1 }
         if flags.contains(.lostSegment) { s.lostSegments += 1 }
         if flags.contains(.ackLostSegment) { s.ackedUnseen += 1 }
-        if flags.contains(.zeroWindow) { s.zeroWindows += 1 }
+        if flags.contains(.zeroWindow) {
+            s.zeroWindows += 1
+            if s.firstZeroWindowFrame == nil { s.firstZeroWindowFrame = f.number }
+        }
+        if flags.contains(.ackLostSegment) && s.firstAckedUnseenFrame == nil { s.firstAckedUnseenFrame = f.number }
+        if flags.contains(.lostSegment) && s.firstLostSegmentFrame == nil { s.firstLostSegmentFrame = f.number }
         if flags.contains(.zeroWindowProbe) { s.zeroWindowProbes += 1 }
         if flags.contains(.keepAlive) { s.keepAlives += 1 }
         if flags.contains(.windowFull) { s.windowFull += 1 }
@@ -130,6 +146,11 @@ final class Connection {
         let clientDir = firstPureSYNDirection ?? origin
         let endpointsByDir = [key.low, key.high]
         let orig = endpoints[origin], resp = endpoints[1 - origin]
+        for d in 0..<2 {
+            if let end = stats[d].dataEnd {
+                stats[d].unackedData = stats[d].peerMaxAck.map { Seq.lt($0, end) } ?? true
+            }
+        }
         return ConnectionSummary(
             stream: stream,
             client: endpointsByDir[clientDir],
@@ -153,6 +174,7 @@ final class Connection {
             closedByServer: closeDirection.map { $0 != clientDir },
             closeKind: closeKind,
             initialRTT: firstRTT > 0 ? Double(firstRTT) / 1e9 : nil,
-            ackRTT: ackRTT)
+            ackRTT: ackRTT,
+            application: app)
     }
 }

@@ -35,6 +35,8 @@ public struct ConnectionSummary: Sendable {
     /// Wireshark's `tcp.analysis.initial_rtt` (seconds), when the handshake was seen.
     public var initialRTT: Double?
     public var ackRTT: RTTStats
+    /// What the payload showed about the application (SMTP/HTTP/TLS).
+    public var application: ApplicationObservation
 
     public var payloadBytes: Int { toServer.payloadBytes + toClient.payloadBytes }
     public var duration: Double { Timestamp.interval(from: startTime, to: endTime) }
@@ -80,6 +82,9 @@ public struct DirectionSummary: Sendable {
     public var lostSegments = 0
     public var ackedUnseen = 0
     public var zeroWindows = 0
+    public var firstZeroWindowFrame: Int?
+    public var firstAckedUnseenFrame: Int?
+    public var firstLostSegmentFrame: Int?
     public var zeroWindowProbes = 0
     public var keepAlives = 0
     public var windowFull = 0
@@ -98,6 +103,11 @@ public struct DirectionSummary: Sendable {
     public var rstFrame: Int?
     /// Largest frame and segment seen (offload artifacts show up here).
     public var maxSegment = 0
+    /// Payload in this direction that the peer never acknowledged within the trace.
+    public var unackedData = false
+    /// Raw sequence number just past the last payload byte sent, and the highest ack the peer sent.
+    public var dataEnd: UInt32?
+    public var peerMaxAck: UInt32?
     public init() {}
 }
 

@@ -26,6 +26,18 @@ public struct ConnectionTracker {
     private var lastSweep: Timestamp?
     public private(set) var streamCount = 0
     public private(set) var hosts = HostTable()
+    /// Notable packets for the diagnosis rules.
+    public private(set) var events = TraceEvents()
+
+    private struct SYNKey: Hashable {
+        var clientPort: UInt16
+        var serverPort: UInt16
+        var ackExpected: UInt32
+    }
+    /// Recent pure SYNs by (ports, ISN + 1), to recognise a SYN/ACK from another address.
+    private var recentSYNs: [SYNKey: SegmentRecord] = [:]
+    /// Conversations opened by an unexpected SYN/ACK → index into events.unexpectedSynAcks.
+    private var pendingUnexpected: [ConversationKey: Int] = [:]
 
     public init() {}
 
@@ -36,10 +48,8 @@ public struct ConnectionTracker {
     public mutating func process(_ p: Packet) -> SegmentAnalysis? {
         hosts.observe(p)
         guard let ip = p.ip else { return nil }
-        if p.tcp == nil, let m = p.icmp, let q = m.quotedIP, let t = m.quotedTCP {
-            // tshark runs the TCP dissector on a fully quoted header: it finds or creates a stream.
-            let key = ConversationKey(Endpoint(q.source, t.sourcePort), Endpoint(q.destination, t.destinationPort))
-            if live[key] == nil && released[key] == nil { _ = newConnection(key) }
+        if p.tcp == nil, let m = p.icmp {
+            recordICMP(m, ip, p)
             return nil
         }
         guard let tcp = p.tcp else { return nil }
@@ -77,6 +87,11 @@ public struct ConnectionTracker {
             }
         }
         if conn.packets == 0 { conn.chooseOrigin(tcp, direction: d) }
+        let record = SegmentRecord(
+            frame: p.frame.number, time: p.frame.timestamp, stream: conn.stream, source: src, destination: dst,
+            flags: fl, seq: tcp.sequenceNumber, ack: tcp.acknowledgementNumber, ttl: ip.ttl, ipID: ip.identification,
+            mac: p.ethernet?.source, length: tcp.segmentLength, window: Int(tcp.window), dontFragment: ip.dontFragment)
+        noteHandshake(record, conn: conn, key: key, direction: d)
         let now = p.frame.timestamp.nanoseconds
         var result: Connection.WiresharkResult
         if lengthKnown {
@@ -99,6 +114,13 @@ public struct ConnectionTracker {
         }
         if fl.contains(.syn) && fl.contains(.ack) { conn.sentSynAck[d] = true }
         conn.zeekProcess(tcp, direction: d)
+        inspect(p, tcp, ip, record: record, conn: conn, direction: d)
+        if result.flags.contains(.challengeAck) && events.challengeAcks.count < TraceEvents.limit {
+            events.challengeAcks.append(record)
+        }
+        if result.flags.isAnyRetransmission && tcp.segmentLength > 0 && events.retransmissions.count < TraceEvents.limit {
+            events.retransmissions.append(record)
+        }
         conn.count(p, tcp, direction: d, flags: result.flags, window: result.window)
         if result.ackedFrame != nil && result.ackRTT > 0 { conn.ackRTT.add(Double(result.ackRTT) / 1e9) }
         if !conn.queuedForRelease && (conn.endpoints[0].didClose && conn.endpoints[1].didClose || fl.contains(.rst)) {
@@ -112,6 +134,73 @@ public struct ConnectionTracker {
             flags: result.flags, dupAckFrame: result.dupAckFrame, dupAckNumber: result.dupAckNumber,
             ackRTT: result.ackedFrame != nil && result.ackRTT > 0 ? Double(result.ackRTT) / 1e9 : nil,
             acksFrame: result.ackedFrame, lengthKnown: lengthKnown)
+    }
+
+    private mutating func noteHandshake(_ r: SegmentRecord, conn: Connection, key: ConversationKey, direction d: Int) {
+        let fl = r.flags
+        if fl.contains(.syn) && !fl.contains(.ack) {
+            if recentSYNs.count > 200_000 { recentSYNs.removeAll(keepingCapacity: true) }
+            recentSYNs[SYNKey(clientPort: r.source.port, serverPort: r.destination.port, ackExpected: r.seq &+ 1)] = r
+        } else if fl.contains(.syn) && fl.contains(.ack), conn.lastPureSYNSeq[1 - d] == nil,
+                  let syn = recentSYNs[SYNKey(clientPort: r.destination.port, serverPort: r.source.port, ackExpected: r.ack)],
+                  syn.source.address == r.destination.address, syn.destination.address != r.source.address,
+                  pendingUnexpected[key] == nil, events.unexpectedSynAcks.count < TraceEvents.limit {
+            pendingUnexpected[key] = events.unexpectedSynAcks.count
+            events.unexpectedSynAcks.append(UnexpectedSynAck(syn: syn, synAck: r, clientReset: nil, synAckFrames: [r.frame]))
+        } else if fl.contains(.syn) && fl.contains(.ack), let i = pendingUnexpected[key],
+                  events.unexpectedSynAcks[i].synAckFrames.count < 64 {
+            events.unexpectedSynAcks[i].synAckFrames.append(r.frame)
+        } else if fl.contains(.rst), let i = pendingUnexpected[key], events.unexpectedSynAcks[i].clientReset == nil,
+                  r.source == events.unexpectedSynAcks[i].syn.source {
+            events.unexpectedSynAcks[i].clientReset = r
+        }
+        if fl.contains(.rst) && events.resets.count < TraceEvents.limit { events.resets.append(r) }
+    }
+
+    /// Payload, checksum and size observations for one segment.
+    private mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: SegmentRecord, conn: Connection, direction d: Int) {
+        let clientDir = conn.firstPureSYNDirection ?? conn.origin
+        if tcp.segmentLength > 0 && p.capturedPayloadLength > 0 {
+            if d == clientDir { conn.app.clientPayload(p.payload, frame: p.frame.number) }
+            else { conn.app.serverPayload(p.payload, frame: p.frame.number) }
+        }
+        // Larger than an Ethernet MTU allows on the wire: segmentation/receive offload.
+        // (Loopback carries 64 KiB segments by design: not an offload artifact.)
+        let oversized = !ip.source.isLoopback && (ip.totalLength > 1500 || p.problems.contains(.ipLengthZeroAssumeTSO))
+        if oversized {
+            events.oversizedCount += 1
+            if events.oversized.count < 20 { events.oversized.append(record) }
+        }
+        if conn.checksumSamples[d] < 16 || oversized {
+            conn.checksumSamples[d] += 1
+            if let ok = Checksum.tcpIsValid(p) {
+                var sample = events.checksums[ip.source] ?? ChecksumSample()
+                sample.checked += 1
+                if !ok {
+                    sample.bad += 1
+                    if sample.firstBadFrames.count < 5 { sample.firstBadFrames.append(p.frame.number) }
+                }
+                events.checksums[ip.source] = sample
+            }
+        }
+    }
+
+    private mutating func recordICMP(_ m: ICMPMessage, _ ip: IPHeader, _ p: Packet) {
+        guard m.isError, let q = m.quotedIP, q.protocolNumber == .tcp,
+              let sp = m.quotedSourcePort, let dp = m.quotedDestinationPort else { return }
+        let qs = Endpoint(q.source, sp), qd = Endpoint(q.destination, dp)
+        let key = ConversationKey(qs, qd)
+        if m.quotedTCP != nil && live[key] == nil && released[key] == nil {
+            // tshark runs the TCP dissector on a fully quoted header: it finds or creates a stream.
+            _ = newConnection(key)
+        }
+        let stream = live[key]?.stream ?? released[key]?.stream
+        if events.icmpErrors.count < TraceEvents.limit {
+            events.icmpErrors.append(ICMPErrorRecord(
+                frame: p.frame.number, time: p.frame.timestamp, reporter: ip.source, ttl: ip.ttl, isV6: m.isV6,
+                type: m.type, code: m.code, mtu: m.mtu, quotedSource: qs, quotedDestination: qd,
+                quotedSeq: m.quotedSequenceNumber, stream: stream))
+        }
     }
 
     /// Summaries of every connection, in stream order. Call once, after the last packet.

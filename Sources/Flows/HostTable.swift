@@ -41,25 +41,29 @@ public struct HostObservation: Sendable {
     }
 }
 
+extension HostObservation {
+    mutating func record(_ ip: IPHeader, mac: MACAddress?) {
+        packets += 1
+        ttlCounts[ip.ttl, default: 0] += 1
+        if let mac, macs.count < 8 { macs.insert(mac) }
+        guard ip.version == 4 else { return }
+        let id = ip.identification
+        idSamples += 1
+        if id == 0 { idZero += 1 }
+        if let last = lastID, id &- last >= 1 && id &- last <= 64 { idSmallSteps += 1 }
+        lastID = id
+        if let last = lastIDByPeer[ip.destination], id &- last >= 1 && id &- last <= 64 { idSmallStepsPerPeer += 1 }
+        if lastIDByPeer.count < 1024 || lastIDByPeer[ip.destination] != nil { lastIDByPeer[ip.destination] = id }
+    }
+}
+
 public struct HostTable: Sendable {
     public private(set) var hosts: [IPAddress: HostObservation] = [:]
 
     mutating func observe(_ p: Packet) {
         guard let ip = p.ip else { return }
-        var h = hosts[ip.source] ?? HostObservation(address: ip.source)
-        h.packets += 1
-        h.ttlCounts[ip.ttl, default: 0] += 1
-        if let mac = p.ethernet?.source, h.macs.count < 8 { h.macs.insert(mac) }
-        if ip.version == 4 {
-            let id = ip.identification
-            h.idSamples += 1
-            if id == 0 { h.idZero += 1 }
-            if let last = h.lastID, id &- last >= 1 && id &- last <= 64 { h.idSmallSteps += 1 }
-            h.lastID = id
-            if let last = h.lastIDByPeer[ip.destination], id &- last >= 1 && id &- last <= 64 { h.idSmallStepsPerPeer += 1 }
-            if h.lastIDByPeer.count < 1024 || h.lastIDByPeer[ip.destination] != nil { h.lastIDByPeer[ip.destination] = id }
-        }
-        hosts[ip.source] = h
+        // Mutate in place (subscript with default) so the host's small tables are not copied per packet.
+        hosts[ip.source, default: HostObservation(address: ip.source)].record(ip, mac: p.ethernet?.source)
     }
 
     /// Hosts sorted by address.

@@ -8,6 +8,14 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var isIPv6: Bool { if case .v6 = self { return true } else { return false } }
 
+    /// 127.0.0.0/8 or ::1.
+    public var isLoopback: Bool {
+        switch self {
+        case let .v4(v): return v >> 24 == 127
+        case let .v6(hi, lo): return hi == 0 && lo == 1
+        }
+    }
+
     public static func < (a: IPAddress, b: IPAddress) -> Bool {
         switch (a, b) {
         case let (.v4(x), .v4(y)): return x < y

@@ -1,0 +1,108 @@
+import Flows
+import Packets
+
+/// A diagnosis rule: owns one contract finding id and turns what the conversation layer saw
+/// into findings with evidence. One rule per file under `Rules/`.
+public protocol Rule: Sendable {
+    /// The stable finding id (contract).
+    var id: String { get }
+    func findings(in trace: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding]
+}
+
+/// What every rule may use besides its trace: names for hosts, and the other traces of the case.
+public struct RuleContext: Sendable {
+    public var aliases: [String: String]
+    public var traces: [DocumentBuilder.TraceResult]
+
+    public init(aliases: [String: String], traces: [DocumentBuilder.TraceResult]) {
+        self.aliases = aliases
+        self.traces = traces
+    }
+
+    /// "10.1.1.1 (ResourceServer1)" or "10.1.1.1".
+    public func name(_ a: IPAddress) -> String {
+        aliases[a.description].map { "\(a) (\($0))" } ?? a.description
+    }
+
+    /// "192.4.4.4:32333" with the alias after it when there is one.
+    public func name(_ e: Endpoint) -> String {
+        aliases[e.address.description].map { "\(e) (\($0))" } ?? e.description
+    }
+
+    /// A word for a host in plain text: its alias, or "the host at 10.1.1.1".
+    public func plainName(_ a: IPAddress, role: String) -> String {
+        aliases[a.description] ?? "the \(role) (\(a))"
+    }
+}
+
+/// The rules casebook runs, in the order their findings are listed.
+public enum Rules {
+    public static let all: [any Rule] = [
+        SynAckFromUnexpectedAddress(), RSTInjectedByMiddlebox(), HandshakeRefused(), HandshakeNoResponse(),
+        HandshakeStaleState(), AppNoResponse(), PathMTUBlackhole(), PathICMPError(),
+        PerfRetransmissions(), PerfZeroWindow(), CaptureOffloadArtifact(), CaptureIncomplete(),
+    ]
+
+    /// Every rule over every trace.
+    public static func run(_ traces: [DocumentBuilder.TraceResult], aliases: [String: String]) -> [Finding] {
+        let context = RuleContext(aliases: aliases, traces: traces)
+        var out: [Finding] = []
+        for rule in all {
+            for t in traces { out += rule.findings(in: t, context: context) }
+        }
+        return out
+    }
+}
+
+/// Small helpers shared by the rules.
+enum Evidence {
+    static func ref(_ c: ConnectionSummary, _ trace: String) -> Finding.ConnectionRef {
+        .init(trace: trace, stream: c.stream, client: c.client.description, server: c.server.description)
+    }
+
+    /// Wireshark fields of a segment, by their display-filter names.
+    static func fields(_ r: SegmentRecord) -> [String: String] {
+        var f: [String: String] = [
+            r.source.address.isIPv6 ? "ipv6.src" : "ip.src": r.source.address.description,
+            r.destination.address.isIPv6 ? "ipv6.dst" : "ip.dst": r.destination.address.description,
+            "tcp.srcport": "\(r.source.port)", "tcp.dstport": "\(r.destination.port)",
+            r.source.address.isIPv6 ? "ipv6.hlim" : "ip.ttl": "\(r.ttl)",
+            "tcp.flags.str": flagText(r.flags), "tcp.seq_raw": "\(r.seq)", "tcp.stream": "\(r.stream)",
+        ]
+        if r.flags.contains(.ack) { f["tcp.ack_raw"] = "\(r.ack)" }
+        if !r.source.address.isIPv6 { f["ip.id"] = hex(r.ipID) }
+        if r.length > 0 { f["tcp.len"] = "\(r.length)" }
+        return f
+    }
+
+    static func segment(_ r: SegmentRecord, trace: String, _ text: String) -> Finding.Evidence {
+        .init(trace: trace, frame: r.frame, text: text, fields: fields(r))
+    }
+
+    static func flagText(_ f: TCPFlags) -> String { InfoColumn.flags(f) }
+
+    static func hex(_ v: UInt16) -> String {
+        let h = String(v, radix: 16)
+        return "0x" + String(repeating: "0", count: 4 - h.count) + h
+    }
+
+    static func hops(_ n: Int) -> String { n == 1 ? "1 hop" : "\(n) hops" }
+
+    static func ms(_ seconds: Double) -> String {
+        if seconds < 0.001 { return String(format: "%.0f µs", seconds * 1e6) }
+        if seconds < 1 { return String(format: "%.2f ms", seconds * 1000) }
+        return String(format: "%.2f s", seconds)
+    }
+
+    static func streamFilter(_ streams: [Int]) -> String {
+        let s = Array(Set(streams)).sorted()
+        if s.count == 1 { return "tcp.stream eq \(s[0])" }
+        return "tcp.stream in {" + s.map(String.init).joined(separator: " ") + "}"
+    }
+
+    static func frameFilter(_ frames: [Int]) -> String {
+        let f = Array(Set(frames)).sorted()
+        if f.count == 1 { return "frame.number == \(f[0])" }
+        return "frame.number in {" + f.map(String.init).joined(separator: " ") + "}"
+    }
+}

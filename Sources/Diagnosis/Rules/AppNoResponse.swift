@@ -1,0 +1,57 @@
+import Capture
+import Flows
+import Packets
+
+/// app.no-response: TCP is healthy (data acknowledged, no loss, window open) but the application
+/// did not answer the client's request before the close or the end of the trace: an SMTP command
+/// (seed 002: the "." ending DATA), an HTTP request, a TLS ClientHello.
+struct AppNoResponse: Rule {
+    let id = "app.no-response"
+
+    func findings(in t: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding] {
+        let name = t.entry.name
+        return t.connections.compactMap { c in
+            let a = c.application
+            guard let kind = a.guess, let requestFrame = a.lastClientCommandFrame ?? a.tlsClientHelloFrame else { return nil }
+            // The server sent nothing after the request.
+            if let s = a.lastServerDataFrame, s > requestFrame { return nil }
+            if kind == .tls && a.tlsServerHelloFrame != nil { return nil }
+            // TCP healthy: the request was acknowledged, nothing lost, no zero window.
+            guard !c.toServer.unackedData, c.toServer.retransmissions == 0, c.toClient.retransmissions == 0,
+                  c.toServer.zeroWindows == 0, c.toClient.zeroWindows == 0 else { return nil }
+            let request: String
+            switch kind {
+            case .smtp: request = a.lastClientCommand == "." ? "the \".\" that ends the DATA message" : "the SMTP command \"\(a.lastClientCommand ?? "")\""
+            case .http: request = "the HTTP request \"\(a.lastClientCommand ?? "")\""
+            case .tls: request = "the TLS ClientHello"
+            }
+            var waited = ""
+            var end = "the trace ended"
+            if let close = c.closeTime, let frame = c.closeFrame {
+                end = "\(c.closedByServer == true ? "the server" : "the client") closed with \(c.closeKind?.rawValue.uppercased() ?? "") (frame \(frame))"
+                if let last = c.lastDataTime { waited = " \(String(format: "%.3f", Timestamp.interval(from: last, to: close))) s after the request" }
+            }
+            var evidence: [Finding.Evidence] = [.init(trace: name, frame: requestFrame, text: "client sends \(request)", fields: ["tcp.stream": "\(c.stream)"])]
+            if let r = a.lastServerReplyFrame, let line = a.lastServerReply {
+                evidence.insert(.init(trace: name, frame: r, text: "server's last reply: \"\(line)\"", fields: ["tcp.stream": "\(c.stream)"]), at: 0)
+            }
+            if let f = c.closeFrame { evidence.append(.init(trace: name, frame: f, text: "connection closed; no answer came before", fields: ["tcp.stream": "\(c.stream)"])) }
+            return Finding(
+                id: id, severity: .error, confidence: .high,
+                title: "\(c.server) never answered \(request) (\(kind.rawValue.uppercased()))",
+                plain: "The network delivered everything: \(context.plainName(c.server.address, role: "server")) received the request and confirmed receipt at the network level. But the program on the server never replied, so \(end == "the trace ended" ? "the exchange stalled" : "the connection was given up"). The problem is in the application on the server, not in the network.",
+                technical: "Stream \(c.stream) (\(context.name(c.client)) → \(context.name(c.server))): the client sent \(request) in frame \(requestFrame); the server acknowledged all client data at the TCP level (no unacknowledged bytes, no retransmissions, no zero window) but sent no application data after it; \(end)\(waited).",
+                connections: [Evidence.ref(c, name)],
+                evidence: evidence,
+                displayFilter: "tcp.stream eq \(c.stream)",
+                nextSteps: [
+                    "Ask the owners of the \(kind.rawValue.uppercased()) service on \(c.server) why it did not answer at \(c.startTime.rfc3339): application logs, queue/backend health (for SMTP: content filter, storage, relay).",
+                    "Check timeouts: the client gave up\(waited); the server may need longer or be blocked.",
+                ],
+                wouldDisprove: [
+                    "A server-side trace showing a reply leaving the server (then it was lost in between).",
+                    "Data missing from this capture (snap length, capture drops) that contained the reply.",
+                ])
+        }
+    }
+}

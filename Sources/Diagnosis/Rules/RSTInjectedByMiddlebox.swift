@@ -1,0 +1,82 @@
+import Capture
+import Flows
+import Packets
+
+/// rst.injected-by-middlebox: a RST that claims to come from a host whose genuine packets look
+/// different — another initial-TTL family or hop count — or that arrives faster than the path's
+/// round trip allows (seed 001: TTL 64 among the server's 127s, 0.5 ms after the SYN).
+struct RSTInjectedByMiddlebox: Rule {
+    let id = "rst.injected-by-middlebox"
+
+    /// Genuine TTL of `host` in this trace: the most common TTL among packets that are not RSTs.
+    static func genuineTTL(of host: IPAddress, in t: DocumentBuilder.TraceResult) -> (ttl: UInt8, count: Int)? {
+        guard let h = t.hosts.first(where: { $0.address == host }) else { return nil }
+        var counts = h.ttlCounts
+        for r in t.events.resets where r.source.address == host { counts[r.ttl, default: 0] -= 1 }
+        guard let best = counts.filter({ $0.value > 0 }).max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else { return nil }
+        return (best.key, best.value)
+    }
+
+    /// Whether this RST's TTL is inconsistent with the host's genuine packets.
+    static func inconsistent(_ r: SegmentRecord, genuine: UInt8) -> Bool {
+        let a = HostObservation.initialTTL(for: r.ttl), b = HostObservation.initialTTL(for: genuine)
+        if a != b { return true }
+        return abs((a - Int(r.ttl)) - (b - Int(genuine))) >= 2
+    }
+
+    func findings(in t: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding] {
+        let name = t.entry.name
+        var out: [Finding] = []
+        var byHost: [IPAddress: [SegmentRecord]] = [:]
+        for r in t.events.resets {
+            guard let g = Self.genuineTTL(of: r.source.address, in: t), g.count >= 2, Self.inconsistent(r, genuine: g.ttl) else { continue }
+            byHost[r.source.address, default: []].append(r)
+        }
+        for host in byHost.keys.sorted() {
+            let resets = byHost[host]!
+            let g = Self.genuineTTL(of: host, in: t)!
+            let r = resets[0]
+            let rInit = HostObservation.initialTTL(for: r.ttl), gInit = HostObservation.initialTTL(for: g.ttl)
+            var evidence = resets.prefix(5).map {
+                Evidence.segment($0, trace: name, "RST claiming to be from \(host): TTL \($0.ttl) (initial \(HostObservation.initialTTL(for: $0.ttl)), \(Evidence.hops(HostObservation.initialTTL(for: $0.ttl) - Int($0.ttl))))")
+            }
+            var timing = ""
+            if let c = t.connections.first(where: { $0.stream == r.stream }), let synTime = c.handshake.synTime {
+                let delay = Timestamp.interval(from: synTime, to: r.time)
+                let rtts = t.connections.compactMap { $0.server.address == host ? $0.handshake.synToSynAck : nil }
+                timing = " It arrived \(Evidence.ms(delay)) after the SYN"
+                if let best = rtts.min() {
+                    timing += "; genuine answers from \(host) take \(Evidence.ms(best)) (SYN → SYN/ACK)"
+                    if delay < best / 2 { timing += ", so this RST came from something closer than the server" }
+                }
+                timing += "."
+                if let synFrame = c.handshake.synFrame {
+                    evidence.insert(.init(trace: name, frame: synFrame, text: "the SYN the RST answers", fields: ["tcp.stream": "\(c.stream)"]), at: 0)
+                }
+            }
+            let genuineFrame = t.connections.first { $0.server.address == host && $0.handshake.synAckFrame != nil }?.handshake.synAckFrame
+            if let f = genuineFrame {
+                evidence.append(.init(trace: name, frame: f, text: "a genuine packet from \(host): TTL \(g.ttl) (initial \(gInit), \(Evidence.hops(gInit - Int(g.ttl))))", fields: ["ip.src": host.description, "ip.ttl": "\(g.ttl)"]))
+            }
+            let streams = resets.map(\.stream)
+            out.append(Finding(
+                id: id, severity: .error, confidence: rInit != gInit ? .high : .medium,
+                title: "RST from \(host) was not sent by \(host): TTL \(r.ttl) among its genuine \(g.ttl)s",
+                plain: "A connection was cut by a 'reset' message that pretends to come from \(context.plainName(host, role: "server")). Its fingerprints do not match the real machine: a device in between (a firewall or proxy) sent it. \(context.plainName(host, role: "server")) itself probably never saw the connection attempt.",
+                technical: "\(resets.count) RST(s) carry source \(host) with TTL \(r.ttl) (initial TTL family \(rInit), \(Evidence.hops(rInit - Int(r.ttl)))), while \(g.count) other packets from \(host) in this trace have TTL \(g.ttl) (family \(gInit), \(Evidence.hops(gInit - Int(g.ttl)))). A host does not change its initial TTL per packet; a device \(rInit == Int(r.ttl) ? "with no router between it and the capture point" : Evidence.hops(rInit - Int(r.ttl)) + " from the capture point") and initial TTL \(rInit) forged the reset.\(timing) This is not a refusal by the server.",
+                connections: streams.compactMap { s in t.connections.first { $0.stream == s }.map { Evidence.ref($0, name) } },
+                evidence: evidence,
+                displayFilter: "ip.src == \(host) && tcp.flags.reset == 1 && ip.ttl == \(r.ttl)",
+                nextSteps: [
+                    "Look for a firewall, IPS or proxy \(rInit - Int(r.ttl)) hop(s) from the capture point that rejects this traffic with TCP resets (e.g. 'reject with tcp-reset', IPS block, policy deny).",
+                    "Capture on \(host) itself: if the RST is absent there, the device in between sent it.",
+                    "Check that device's logs for the port \(r.source.port) at \(r.time.rfc3339).",
+                ],
+                wouldDisprove: [
+                    "The same RST present in a trace taken on \(host) with TTL \(gInit) at the source.",
+                    "\(host) being several hosts behind one address (a load balancer pool with different operating systems).",
+                ]))
+        }
+        return out
+    }
+}

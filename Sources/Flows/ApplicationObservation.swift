@@ -1,0 +1,88 @@
+/// What the payload shows about the application, per connection: enough to tell "TCP is fine
+/// but the application never answered" (SMTP, HTTP, TLS) without reassembling streams.
+public struct ApplicationObservation: Sendable, Equatable {
+    public enum Kind: String, Sendable { case smtp, http, tls }
+    public var guess: Kind?
+    /// Last short command line the client sent (SMTP command, HTTP request line), its frame and time.
+    public var lastClientCommand: String?
+    public var lastClientCommandFrame: Int?
+    /// Frame of the client segment that ended an SMTP message ("\r\n.\r\n").
+    public var dataTerminatorFrame: Int?
+    /// Last reply line the server sent (SMTP "250 …", HTTP status line) and its frame.
+    public var lastServerReply: String?
+    public var lastServerReplyFrame: Int?
+    public var tlsClientHelloFrame: Int?
+    public var tlsServerHelloFrame: Int?
+    public var lastClientDataFrame: Int?
+    public var lastServerDataFrame: Int?
+    public init() {}
+
+    /// First line of a short, printable payload (nil otherwise).
+    static func line(_ p: UnsafeRawBufferPointer) -> String? {
+        guard p.count > 0, p.count <= 2048 else { return nil }
+        var end = 0
+        while end < p.count && end < 200 {
+            let b = p[end]
+            if b == 0x0D || b == 0x0A { break }
+            guard b >= 0x20 && b < 0x7F else { return nil }
+            end += 1
+        }
+        guard end > 0 else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: p[0..<end]), as: UTF8.self)
+    }
+
+    static func endsWithDataTerminator(_ p: UnsafeRawBufferPointer) -> Bool {
+        let n = p.count
+        guard n >= 3 else { return false }
+        if n >= 5 && p[n - 5] == 0x0D && p[n - 4] == 0x0A && p[n - 3] == 0x2E && p[n - 2] == 0x0D && p[n - 1] == 0x0A { return true }
+        return n == 3 && p[0] == 0x2E && p[1] == 0x0D && p[2] == 0x0A
+    }
+
+    /// TLS handshake record carrying a message of `type` (1 ClientHello, 2 ServerHello) first.
+    static func tlsHandshake(_ p: UnsafeRawBufferPointer, type: UInt8) -> Bool {
+        p.count >= 6 && p[0] == 0x16 && p[1] == 0x03 && p[5] == type
+    }
+
+    mutating func clientPayload(_ p: UnsafeRawBufferPointer, frame: Int) {
+        lastClientDataFrame = frame
+        if Self.tlsHandshake(p, type: 1) {
+            guess = .tls
+            if tlsClientHelloFrame == nil { tlsClientHelloFrame = frame }
+            return
+        }
+        if Self.endsWithDataTerminator(p) && (guess == .smtp || guess == nil) {
+            dataTerminatorFrame = frame
+            lastClientCommand = "."
+            lastClientCommandFrame = frame
+            return
+        }
+        if let l = Self.line(p), l.count <= 120 {
+            let upper = l.uppercased()
+            for c in ["EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"] where upper.hasPrefix(c) {
+                guess = .smtp
+            }
+            for m in ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "] where l.hasPrefix(m) && l.contains(" HTTP/") {
+                guess = .http
+            }
+            if guess == .smtp || guess == .http {
+                lastClientCommand = l
+                lastClientCommandFrame = frame
+            }
+        }
+    }
+
+    mutating func serverPayload(_ p: UnsafeRawBufferPointer, frame: Int) {
+        lastServerDataFrame = frame
+        if Self.tlsHandshake(p, type: 2) {
+            if tlsServerHelloFrame == nil { tlsServerHelloFrame = frame }
+            return
+        }
+        if let l = Self.line(p) {
+            let isSMTPReply = l.count >= 3 && l.prefix(3).allSatisfy(\.isNumber)
+            if l.hasPrefix("HTTP/") || isSMTPReply {
+                lastServerReply = String(l.prefix(120))
+                lastServerReplyFrame = frame
+            }
+        }
+    }
+}
