@@ -54,9 +54,10 @@ test: deps check-imports
 conformance: deps
 	$(SWIFT) build --build-tests
 	CASEBOOK_CONFORMANCE_OUT=$(CURDIR)/.build/conformance-frames.txt CASEBOOK_ZEEK_CONFORMANCE_OUT=$(CURDIR)/.build/conformance-zeek.txt \
+	  CASEBOOK_FINDINGS_CONFORMANCE_OUT=$(CURDIR)/.build/conformance-findings.txt \
 	  $(SWIFT) test --skip-build --filter ConformanceTests
-	Tests/Fixtures/conformance/write-report.sh .build/conformance-frames.txt .build/conformance-zeek.txt > docs/conformance.md
-	@grep -E '^(conformance|analysis flags|zeek):' docs/conformance.md
+	Tests/Fixtures/conformance/write-report.sh .build/conformance-frames.txt .build/conformance-zeek.txt .build/conformance-findings.txt > docs/conformance.md
+	@grep -E '^(conformance|analysis flags|zeek|findings):' docs/conformance.md
 
 # Regenerate the tshark baselines (needs tshark 4.0; the committed ones were made with 4.0.17).
 baselines:

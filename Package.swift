@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "CaseFileTests", dependencies: ["CaseFile", "TestSupport"]),
         .testTarget(name: "CasebookKitTests", dependencies: ["CasebookKit", "CaseFile", "Capture", "Diagnosis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["casebook", "TestSupport"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Capture", "Packets", "Flows"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Capture", "Packets", "Flows", "Diagnosis", "CasebookKit"]),
     ]
 )

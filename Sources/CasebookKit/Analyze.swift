@@ -69,8 +69,19 @@ extension Casebook {
                                            events: tracker.events)
     }
 
+    /// The running binary's identity (size and modification time of /proc/self/exe), so a rebuilt
+    /// casebook never reuses results of the previous build.
+    static let buildIdentity: String = {
+        let attrs = try? FileManager.default.attributesOfItem(atPath: "/proc/self/exe")
+        let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        let real = (try? FileManager.default.attributesOfItem(atPath: resolved)) ?? attrs
+        let size = (real?[.size] as? Int) ?? 0
+        let mtime = (real?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(size)-\(mtime)"
+    }()
+
     static func cacheKey(_ m: Manifest) -> String {
-        var text = "casebook \(version)\n"
+        var text = "casebook \(version) \(buildIdentity)\n"
         for a in m.attachments { text += "\(a.stored)\t\(a.sha256)\t\(a.kind.rawValue)\t\(a.vantage ?? "")\n" }
         for (k, v) in m.aliases.sorted(by: { $0.key < $1.key }) { text += "alias\t\(k)\t\(v)\n" }
         return FileDigest.sha256(text: text)

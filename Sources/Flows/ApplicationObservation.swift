@@ -1,3 +1,5 @@
+import Capture
+
 /// What the payload shows about the application, per connection: enough to tell "TCP is fine
 /// but the application never answered" (SMTP, HTTP, TLS) without reassembling streams.
 public struct ApplicationObservation: Sendable, Equatable {
@@ -6,6 +8,7 @@ public struct ApplicationObservation: Sendable, Equatable {
     /// Last short command line the client sent (SMTP command, HTTP request line), its frame and time.
     public var lastClientCommand: String?
     public var lastClientCommandFrame: Int?
+    public var lastClientCommandTime: Timestamp?
     /// Frame of the client segment that ended an SMTP message ("\r\n.\r\n").
     public var dataTerminatorFrame: Int?
     /// Last reply line the server sent (SMTP "250 …", HTTP status line) and its frame.
@@ -43,8 +46,10 @@ public struct ApplicationObservation: Sendable, Equatable {
         p.count >= 6 && p[0] == 0x16 && p[1] == 0x03 && p[5] == type
     }
 
-    mutating func clientPayload(_ p: UnsafeRawBufferPointer, frame: Int) {
+    mutating func clientPayload(_ p: UnsafeRawBufferPointer, frame: Int, time: Timestamp) {
         lastClientDataFrame = frame
+        let before = lastClientCommandFrame
+        defer { if lastClientCommandFrame != before { lastClientCommandTime = time } }
         if Self.tlsHandshake(p, type: 1) {
             guess = .tls
             if tlsClientHelloFrame == nil { tlsClientHelloFrame = frame }

@@ -26,6 +26,8 @@ final class Connection {
     var firstPureSYNDirection: Int?
     var lastPureSYNSeq: [UInt32?] = [nil, nil]
     var sentSynAck = [false, false]
+    var sentSYN = [false, false]
+    var lastWasPureSYN = [false, false]
     var stats = [DirectionSummary(), DirectionSummary()]
     var handshake = ConnectionSummary.Handshake()
     var handshakeSYNDirection: Int?

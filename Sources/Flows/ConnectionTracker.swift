@@ -104,10 +104,15 @@ public struct ConnectionTracker {
         }
         if reused { result.flags.insert(.reusedPorts) }
         // Challenge ACK: a plain ACK answering the peer's SYN with ack ≠ ISN + 1, before any SYN/ACK.
+        // The peer's last packet must be that SYN, and this side must not have sent a SYN of its
+        // own (a split handshake's ACKs are not challenge ACKs).
         if fl.contains(.ack) && !fl.contains(.syn) && !fl.contains(.rst) && !fl.contains(.fin),
-           !conn.sentSynAck[d], let synSeq = conn.lastPureSYNSeq[1 - d], tcp.acknowledgementNumber != synSeq &+ 1 {
+           !conn.sentSynAck[d], !conn.sentSYN[d], conn.lastWasPureSYN[1 - d],
+           let synSeq = conn.lastPureSYNSeq[1 - d], tcp.acknowledgementNumber != synSeq &+ 1 {
             result.flags.insert(.challengeAck)
         }
+        conn.lastWasPureSYN[d] = pureSYN
+        if fl.contains(.syn) { conn.sentSYN[d] = true }
         if pureSYN {
             conn.lastPureSYNSeq[d] = tcp.sequenceNumber
             if conn.firstPureSYNDirection == nil { conn.firstPureSYNDirection = d }
@@ -161,7 +166,7 @@ public struct ConnectionTracker {
     private mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: SegmentRecord, conn: Connection, direction d: Int) {
         let clientDir = conn.firstPureSYNDirection ?? conn.origin
         if tcp.segmentLength > 0 && p.capturedPayloadLength > 0 {
-            if d == clientDir { conn.app.clientPayload(p.payload, frame: p.frame.number) }
+            if d == clientDir { conn.app.clientPayload(p.payload, frame: p.frame.number, time: p.frame.timestamp) }
             else { conn.app.serverPayload(p.payload, frame: p.frame.number) }
         }
         // Larger than an Ethernet MTU allows on the wire: segmentation/receive offload.

@@ -19,6 +19,13 @@ struct AppNoResponse: Rule {
             // TCP healthy: the request was acknowledged, nothing lost, no zero window.
             guard !c.toServer.unackedData, c.toServer.retransmissions == 0, c.toClient.retransmissions == 0,
                   c.toServer.zeroWindows == 0, c.toClient.zeroWindows == 0 else { return nil }
+            // The server's data must all be in the capture: a client ACK beyond it means the answer was
+            // sent but not captured.
+            guard c.toClient.ackedUnseen == 0, c.toServer.ackedUnseen == 0, c.toClient.lostSegments == 0 else { return nil }
+            // Only a connection that was given up, or stayed silent for a while, proves no answer came.
+            let requestTime = c.application.lastClientCommandTime ?? c.lastDataTime
+            let waitedLongEnough = requestTime.map { Timestamp.interval(from: $0, to: c.endTime) >= 2 } ?? false
+            guard c.closeFrame != nil || waitedLongEnough else { return nil }
             let request: String
             switch kind {
             case .smtp: request = a.lastClientCommand == "." ? "the \".\" that ends the DATA message" : "the SMTP command \"\(a.lastClientCommand ?? "")\""

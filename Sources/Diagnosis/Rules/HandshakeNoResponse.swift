@@ -26,10 +26,12 @@ struct HandshakeNoResponse: Rule {
             var technical = conns.count == 1
                 ? "\(context.name(c.client)) sent its SYN to \(context.name(server)) \(tries) time(s) over \(String(format: "%.3f", span)) s (frames \(c.firstFrame)–\(c.lastFrame))"
                 : "\(conns.count) connection attempts to \(context.name(server)); the longest sent its SYN \(tries) time(s) over \(String(format: "%.3f", span)) s (frames \(c.firstFrame)–\(c.lastFrame))"
-            if tries > 1 { technical += ", retransmitting with back-off as the client's TCP stack does when nothing answers" }
+            if tries > 1 && span >= 0.5 { technical += ", retransmitting with back-off as the client's TCP stack does when nothing answers" }
             technical += ". No SYN/ACK, RST or ICMP error came back in this trace."
             let otherAnswers = t.connections.filter { $0.server.address == server.address && $0.handshake.synAckFrame != nil }
-            if let ok = otherAnswers.first {
+            if let ok = otherAnswers.first(where: { $0.server.port == server.port }) {
+                technical += " The same server answered other connections to this port (stream \(ok.stream)), so these SYNs were lost or ignored (a full listen backlog, SYN-flood protection, a load balancer)."
+            } else if let ok = otherAnswers.first {
                 technical += " The same server did answer on port \(ok.server.port) (stream \(ok.stream)), so the host is up and the path works: this port's SYNs are dropped (a firewall rule) or ignored."
             }
             return Finding(

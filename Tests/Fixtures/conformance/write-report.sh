@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles docs/conformance.md from the conformance tests' outputs (see `make conformance`).
 set -euo pipefail
-frames=$1; zeek=$2
+frames=$1; zeek=$2; findings=$3
 cat <<HEAD
 # Conformance: casebook against tshark 4.0.17 and Zeek on ../shared/corpus
 
@@ -46,4 +46,14 @@ Understood differences (Tests/Fixtures/conformance/zeek-known-differences.tsv):
 $(grep -v '^#' Tests/Fixtures/conformance/zeek-known-differences.tsv | awk -F'\t' '{print "- " $1 ": " $2}')
 
 $(tail -n +2 "$zeek")
+
+## Findings on the corpus (every rule over every capture)
+
+Error-level findings are reviewed one by one in Tests/Fixtures/conformance/corpus-error-findings.tsv
+(CorpusFindingsTests fails on any new one); clean reference sessions (category "application
+session/clean reference") get none.
+
+$(head -1 "$findings")
+
+$(tail -n +2 "$findings")
 HEAD
