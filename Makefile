@@ -31,13 +31,15 @@ demo: build
 	@echo "== casebook list --root $(DEMO_ROOT)"
 	@$(BIN) list --root $(DEMO_ROOT)
 	@echo
-	@echo "== casebook show $(DEMO_CASE) --root $(DEMO_ROOT)"
-	@NO_COLOR=1 $(BIN) show $(DEMO_CASE) --root $(DEMO_ROOT)
+	@echo "== casebook show $(DEMO_CASE) --root $(DEMO_ROOT) --trace client.pcap"
+	@NO_COLOR=1 $(BIN) show $(DEMO_CASE) --root $(DEMO_ROOT) --trace client.pcap
 	@echo
-	@echo "== casebook show $(DEMO_CASE) --root $(DEMO_ROOT) --trace client.pcap --filter 'tcp port 8081'"
-	@NO_COLOR=1 $(BIN) show $(DEMO_CASE) --root $(DEMO_ROOT) --trace client.pcap --filter 'tcp port 8081'
-	@echo
-	@echo "The example case is $(DEMO_ROOT)/$(DEMO_CASE) (manifest: $(DEMO_ROOT)/$(DEMO_CASE)/case.yaml)."
+	@echo "== casebook analyze $(DEMO_CASE) --root $(DEMO_ROOT)"
+	@$(BIN) analyze $(DEMO_CASE) --root $(DEMO_ROOT)
+	@echo "== casebook analyze one-way-nat --root $(DEMO_ROOT)   (seed 000)"
+	@$(BIN) analyze one-way-nat --root $(DEMO_ROOT) | sed -n '/^FINDINGS/,/^TRACES/p'
+	@echo "The analysis documents are in $(DEMO_ROOT)/<case>/analysis/analysis.json (for example $(DEMO_ROOT)/$(DEMO_CASE)/analysis/analysis.json)."
+	@echo "Other example cases: $$(ls $(DEMO_ROOT) | tr '\n' ' ')"
 
 # Only Capture may import CPcap and only Markup may import CLibXML2.
 check-imports:
