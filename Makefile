@@ -5,7 +5,7 @@ DEMO_CASE    := lab-basic
 DEMO_ROOT    := Cases/examples
 BIN          := .build/debug/casebook
 
-.PHONY: all deps build demo test conformance baselines lab check-imports clean
+.PHONY: all deps build demo test conformance baselines lab check-imports clean bench
 
 all: build
 
@@ -71,3 +71,6 @@ lab:
 
 clean:
 	rm -rf .build
+
+bench:
+	Benchmarks/bench.sh

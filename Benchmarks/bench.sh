@@ -14,6 +14,7 @@
 #   BENCH_SEED     generator seed (default 1)
 #   BENCH_TIMEOUT  seconds allowed per tool and trace (default 600)
 #   BENCH_TOOLS    tools to run (default "floor casebook tshark tcptrace")
+#   BENCH_RUNS     runs per tool, the fastest is reported (default 1; the floor always 3)
 #   BENCH_SKIP_BUILD=1  use the existing release binary instead of building it
 #   CASEBOOK_BIN   a casebook binary to measure instead (no build)
 set -u
@@ -48,28 +49,32 @@ if [ ! -x "$TIME" ]; then
     [ -x "$TIME" ] || { TIME=""; note "/usr/bin/time missing (not root, or install failed): peak RSS not measured"; }
 fi
 
-# run_timed NAME CMD... : runs CMD (stdout to /dev/null) under timeout; sets SECS, RSS, STATUS.
+# run_timed NAME CMD... : runs CMD (stdout to /dev/null) under timeout, BENCH_RUNS times;
+# sets SECS (fastest wall time, ms resolution), RSS (peak RSS MiB of that run) and STATUS.
+RUNS=${BENCH_RUNS:-1}
 run_timed() {
     local name=$1; shift
-    local tf="$OUT/$name.time" ef="$OUT/$name.stderr" rc
-    rm -f "$tf"
-    if [ -n "$TIME" ]; then
-        "$TIME" -f "%e %M" -o "$tf" timeout "$TIMEOUT" "$@" >/dev/null 2>"$ef"
+    local tf="$OUT/$name.time" ef="$OUT/$name.stderr" rc t0 t1 secs rss i
+    SECS=""; RSS="n/a"; STATUS=ok
+    for ((i = 0; i < ${RUNS_OVERRIDE:-$RUNS}; i++)); do
+        rm -f "$tf"
+        t0=$(date +%s%N)
+        if [ -n "$TIME" ]; then
+            "$TIME" -f "%M" -o "$tf" timeout "$TIMEOUT" "$@" >/dev/null 2>"$ef"
+        else
+            timeout "$TIMEOUT" "$@" >/dev/null 2>"$ef"
+        fi
         rc=$?
-        read -r SECS RSS < <(tail -n 1 "$tf")
-        RSS=$(awk -v k="$RSS" 'BEGIN { printf "%.1f", k / 1024 }')
-    else
-        local t0 t1
-        t0=$(date +%s.%N)
-        timeout "$TIMEOUT" "$@" >/dev/null 2>"$ef"
-        rc=$?
-        t1=$(date +%s.%N)
-        SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
-        RSS="n/a"
-    fi
-    if [ "$rc" = 124 ]; then STATUS="timeout (${TIMEOUT} s)"
-    elif [ "$rc" != 0 ]; then STATUS="failed (exit $rc: $(head -c 200 "$ef" | tr '\n' ' '))"
-    else STATUS=ok; fi
+        t1=$(date +%s%N)
+        if [ "$rc" = 124 ]; then STATUS="timeout (${TIMEOUT} s)"; return
+        elif [ "$rc" != 0 ]; then STATUS="failed (exit $rc: $(head -c 200 "$ef" | tr '\n' ' '))"; return; fi
+        secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        rss="n/a"
+        [ -n "$TIME" ] && rss=$(awk 'END { printf "%.1f", $1 / 1024 }' "$tf")
+        if [ -z "$SECS" ] || awk -v a="$secs" -v b="$SECS" 'BEGIN { exit !(a < b) }'; then
+            SECS=$secs; RSS=$rss
+        fi
+    done
 }
 
 # --- traces ------------------------------------------------------------------
@@ -99,6 +104,7 @@ if has_tool floor; then
 fi
 
 CASEBOOK=""
+CASEBOOK_SKIP=""   # why casebook is not measured
 if has_tool casebook; then
     if [ -n "${CASEBOOK_BIN:-}" ]; then
         BIN=$CASEBOOK_BIN
@@ -106,13 +112,15 @@ if has_tool casebook; then
         echo "building casebook (release) ..."
         if ! "$SWIFT" build -c release --product casebook >"$OUT/swift-build.log" 2>&1; then
             tail -n 20 "$OUT/swift-build.log" >&2
-            note "swift build -c release failed (see $OUT/swift-build.log): casebook not measured"
+            note "swift build -c release failed (see $OUT/swift-build.log)"
         fi
     fi
     [ -n "${CASEBOOK_BIN:-}" ] || BIN="$("$SWIFT" build -c release --show-bin-path 2>/dev/null)/casebook"
     if [ ! -x "$BIN" ]; then
+        CASEBOOK_SKIP="no casebook binary"
         note "no release binary at $BIN: casebook not measured"
     elif ! "$BIN" analyze --help >/dev/null 2>&1; then
+        CASEBOOK_SKIP="casebook analyze not available yet"
         note "casebook analyze not available yet ($BIN has no analyze command): casebook not measured"
     else
         CASEBOOK=$BIN
@@ -161,7 +169,7 @@ for t in "${TRACES[@]}"; do
     cat "$t" >/dev/null    # warm the page cache so no tool pays for the first read
     floor_secs=0
     if has_tool floor; then
-        run_timed "$name.floor" "$FLOOR" "$t"
+        RUNS_OVERRIDE=3 run_timed "$name.floor" "$FLOOR" "$t"    # cheap: best of 3
         floor_secs=$SECS; [ "$STATUS" = ok ] || floor_secs=0
         add_row "libpcap floor" "$name" "$packets" "$bytes" "$floor_secs"
     fi
@@ -175,6 +183,9 @@ for t in "${TRACES[@]}"; do
         fi
         add_row "casebook analyze" "$name" "$packets" "$bytes" "$floor_secs"
         rm -rf "${CASEROOT:?}/$cid"    # the attached copy of the trace
+    elif [ -n "$CASEBOOK_SKIP" ]; then
+        SECS=""; STATUS="skipped: $CASEBOOK_SKIP"
+        add_row "casebook analyze" "$name" "$packets" "$bytes" "$floor_secs"
     fi
     if [ -n "$TSHARK" ]; then
         run_timed "$name.tshark" "$TSHARK" -n -q -z conv,tcp -r "$t"
@@ -196,7 +207,8 @@ rule="|---|---|--:|--:|--:|--:|--:|--:|"
          "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'),"\
          "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
     echo
-    echo "Wall time and peak RSS of one run per tool, page cache warm; MB = 10^6 bytes of pcap file;"
+    echo "Wall time and peak RSS (GNU time %M) of the fastest of $RUNS run(s) per tool (the floor: of 3), page cache warm;"
+    echo "each tool under timeout ${TIMEOUT} s; casebook: only \`analyze CASE --json\` is timed (not new/attach); MB = 10^6 bytes of pcap file;"
     echo "× floor = seconds / seconds of the libpcap read loop on the same trace."
     echo
     echo "$header"
@@ -214,9 +226,12 @@ rule="|---|---|--:|--:|--:|--:|--:|--:|"
         for n in "${NOTES[@]}"; do echo "- $n"; done
     fi
     echo
-    echo "Tools: $( [ -n "$TSHARK" ] && "$TSHARK" --version 2>/dev/null | head -n 1 ),"\
-         "$( [ -n "$TCPTRACE" ] && "$TCPTRACE" -v 2>&1 | grep -m1 -i version | sed 's/^ *//' ),"\
-         "$(pcap_lib=$(ldconfig -p 2>/dev/null | grep -m1 -o 'libpcap.so[.0-9]*'); echo "${pcap_lib:-libpcap}")."
+    echo "Versions:"
+    [ -n "$CASEBOOK" ] && echo "- casebook $("$CASEBOOK" --version 2>/dev/null) ($CASEBOOK)"
+    has_tool floor && echo "- $("$FLOOR" --version 2>/dev/null)"
+    [ -n "$TSHARK" ] && echo "- $("$TSHARK" --version 2>/dev/null | head -n 1)"
+    [ -n "$TCPTRACE" ] && echo "- tcptrace $("$TCPTRACE" -v 2>&1 | grep -m1 -o 'version [0-9.]*' | cut -d' ' -f2)"
+    echo "- traces: Benchmarks/generate_trace.py --seed $SEED (counters in $OUT/bench-*.pcap.stats.json)"
 } >"$OUT/results.md"
 
 echo

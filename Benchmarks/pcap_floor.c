@@ -4,11 +4,13 @@
  * optimised away).  No program that reads the trace through libpcap can be faster.
  *
  *   cc -O2 -o .build/bench/pcap_floor Benchmarks/pcap_floor.c -lpcap
- *   .build/bench/pcap_floor TRACE        ->  "packets N bytes B"
+ *   .build/bench/pcap_floor TRACE        ->  "packets N bytes B check C"
+ *   .build/bench/pcap_floor --version    ->  libpcap's version string
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
@@ -18,6 +20,10 @@ int main(int argc, char **argv)
     uint64_t packets = 0, bytes = 0, check = 0;
     int rc;
 
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("%s\n", pcap_lib_version());
+        return 0;
+    }
     if (argc != 2) {
         fprintf(stderr, "usage: %s TRACE\n", argv[0]);
         return 2;

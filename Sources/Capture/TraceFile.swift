@@ -51,6 +51,7 @@ public struct FrameReader: IteratorProtocol {
     private var pcap: PcapCursor?
     private var pcapng: PcapngCursor?
     public private(set) var problems: [TraceProblem]
+    private var lastRelease = 0
 
     init(trace: TraceFile) {
         self.trace = trace
@@ -65,9 +66,25 @@ public struct FrameReader: IteratorProtocol {
     }
 
     public mutating func next() -> Frame? {
-        if pcap != nil { return pcap!.next(problems: &problems) }
-        if pcapng != nil { return pcapng!.next(problems: &problems) }
-        return nil
+        let frame: Frame?
+        let offset: Int
+        if pcap != nil {
+            frame = pcap!.next(problems: &problems)
+            offset = pcap!.offset
+        } else if pcapng != nil {
+            frame = pcapng!.next(problems: &problems)
+            offset = pcapng!.offset
+        } else {
+            return nil
+        }
+        // Every 32 MiB, hand the pages behind the previous frame back to the kernel (memory stays
+        // flat however large the file); bytes of earlier frames remain readable.
+        if offset - lastRelease >= 32 << 20, let frame {
+            let start = frame.bytes.baseAddress.map { $0 - trace.storage.bytes.baseAddress! } ?? offset
+            trace.storage.release(before: start)
+            lastRelease = offset
+        }
+        return frame
     }
 
     /// Interfaces seen so far (pcapng: every IDB read; pcap: the one implied by the header).

@@ -20,9 +20,10 @@ public struct ApplicationObservation: Sendable, Equatable {
     public var lastServerDataFrame: Int?
     public init() {}
 
-    /// First line of a short, printable payload (nil otherwise).
+    /// First line of a short, printable payload (nil otherwise). Commands and replies are short;
+    /// bulk segments are never turned into strings.
     static func line(_ p: UnsafeRawBufferPointer) -> String? {
-        guard p.count > 0, p.count <= 2048 else { return nil }
+        guard p.count > 0, p.count <= 512 else { return nil }
         var end = 0
         while end < p.count && end < 200 {
             let b = p[end]
