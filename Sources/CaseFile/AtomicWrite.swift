@@ -24,6 +24,25 @@ public enum AtomicWrite {
         }
     }
 
+    /// Writes through `body` into a temporary file, then renames it into place.
+    public static func write(to url: URL, _ body: (FileHandle) throws -> Void) throws {
+        let dir = url.deletingLastPathComponent()
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
+            throw CaseError("\(dir.path): cannot create a file there")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: tmp)
+            try body(handle)
+            try handle.synchronize()
+            try handle.close()
+            try rename(tmp, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw error
+        }
+    }
+
     /// Copies `source` into `destination` through a temporary file and a rename.
     public static func copy(_ source: URL, to destination: URL) throws {
         let dir = destination.deletingLastPathComponent()

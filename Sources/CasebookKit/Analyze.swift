@@ -7,17 +7,42 @@ import Packets
 
 extension Casebook {
     /// `casebook analyze CASE`: runs the pipeline over every trace of the case and writes
-    /// CASE/analysis/analysis.json. A result whose cache key (casebook version, attachments,
-    /// aliases) still matches is reused instead of recomputed.
+    /// CASE/analysis/analysis.json (and its cache key beside it). A result whose cache key
+    /// (casebook build, attachments, aliases) still matches is reused instead of recomputed.
     public func analyze(case reference: String, progress: ((String) -> Void)? = nil) throws(CasebookError) -> AnalysisDocument {
-        let ws = try locate(reference)
-        let manifest = try wrapped { try ws.loadManifest() }
-        let key = Self.cacheKey(manifest)
-        let output = ws.analysisDirectory.appendingPathComponent("analysis.json")
-        if let data = try? Data(contentsOf: output), let cached = try? JSONDecoder().decode(AnalysisDocument.self, from: data),
-           cached.cacheKey == key {
+        let (ws, key) = try cacheState(reference)
+        if Self.cacheIsCurrent(ws, key: key),
+           let data = try? Data(contentsOf: Self.documentURL(ws)),
+           let cached = try? JSONDecoder().decode(AnalysisDocument.self, from: data), cached.cacheKey == key {
             return cached
         }
+        return try run(ws, key: key, progress: progress)
+    }
+
+    /// Makes sure CASE/analysis/analysis.json is current and returns its location (for `--json`,
+    /// which copies the file out without decoding it).
+    public func analysisJSON(case reference: String, progress: ((String) -> Void)? = nil) throws(CasebookError) -> URL {
+        let (ws, key) = try cacheState(reference)
+        if !Self.cacheIsCurrent(ws, key: key) { _ = try run(ws, key: key, progress: progress) }
+        return Self.documentURL(ws)
+    }
+
+    private func cacheState(_ reference: String) throws(CasebookError) -> (CaseWorkspace, String) {
+        let ws = try locate(reference)
+        let manifest = try wrapped { try ws.loadManifest() }
+        return (ws, Self.cacheKey(manifest))
+    }
+
+    static func documentURL(_ ws: CaseWorkspace) -> URL { ws.analysisDirectory.appendingPathComponent("analysis.json") }
+    static func keyURL(_ ws: CaseWorkspace) -> URL { ws.analysisDirectory.appendingPathComponent("cache-key") }
+
+    static func cacheIsCurrent(_ ws: CaseWorkspace, key: String) -> Bool {
+        (try? String(contentsOf: keyURL(ws), encoding: .utf8)) == key
+            && FileManager.default.fileExists(atPath: documentURL(ws).path)
+    }
+
+    private func run(_ ws: CaseWorkspace, key: String, progress: ((String) -> Void)?) throws(CasebookError) -> AnalysisDocument {
+        let manifest = try wrapped { try ws.loadManifest() }
         var results: [DocumentBuilder.TraceResult] = []
         for attachment in manifest.attachments where attachment.kind == .trace {
             let path = ws.evidenceDirectory.appendingPathComponent(attachment.stored).path
@@ -32,7 +57,12 @@ extension Casebook {
                                            findings: Rules.run(results, aliases: manifest.aliases))
         try wrapped {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
-            try AtomicWrite.write(try Self.json(doc), to: output)
+            try AtomicWrite.write(to: Self.documentURL(ws)) { handle in
+                var out = JSONOutput { try handle.write(contentsOf: $0) }
+                try doc.write(to: &out)
+                try out.finish()
+            }
+            try AtomicWrite.write(Data(key.utf8), to: Self.keyURL(ws))
         }
         return doc
     }
@@ -87,12 +117,12 @@ extension Casebook {
         return FileDigest.sha256(text: text)
     }
 
-    /// The document as the contract's JSON (stable key order, pretty-printed).
+    /// The document as the contract's JSON (sorted keys, pretty-printed).
     public static func json(_ doc: AnalysisDocument) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(doc)
-        data.append(0x0A)
+        var data = Data()
+        var out = JSONOutput { data.append(contentsOf: $0) }
+        try doc.write(to: &out)
+        try out.finish()
         return data
     }
 }

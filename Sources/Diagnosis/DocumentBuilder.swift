@@ -74,6 +74,20 @@ public enum DocumentBuilder {
     static func round6(_ v: Double) -> Double { (v * 1_000_000).rounded() / 1_000_000 }
 }
 
+extension DocumentBuilder.TraceResult {
+    /// The connection with this `tcp.stream` (connections are sorted by stream): binary search.
+    public func connection(stream: Int) -> ConnectionSummary? {
+        var lo = 0, hi = connections.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            let s = connections[mid].stream
+            if s == stream { return connections[mid] }
+            if s < stream { lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return nil
+    }
+}
+
 extension DocumentBuilder {
     /// The facts of one trace for the document.
     public static func traceEntry(name: String, vantage: String?, sha256: String, format: String, linkTypes: [String],

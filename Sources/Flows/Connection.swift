@@ -46,6 +46,8 @@ final class Connection {
     var ackRTT = RTTStats()
     var queuedForRelease = false
     var app = ApplicationObservation()
+    var hostRecords: [HostRecord?] = [nil, nil]
+    var lastIPID: [UInt16?] = [nil, nil]
     var checksumSamples = [0, 0]
 
     init(key: ConversationKey, stream: Int) {

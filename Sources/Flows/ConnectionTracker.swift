@@ -11,7 +11,7 @@ import Packets
 /// time, is summarised and its state released; only its small stream-numbering record stays.
 public struct ConnectionTracker {
     /// Trace seconds a closed connection is kept before it is summarised.
-    public var releaseAfter: Double = 60
+    public var releaseAfter: Double = 10
 
     private struct StreamRecord {
         var stream: Int
@@ -46,13 +46,12 @@ public struct ConnectionTracker {
 
     /// Analyses one packet. Returns the segment analysis for TCP (nil for other packets).
     public mutating func process(_ p: Packet) -> SegmentAnalysis? {
-        hosts.observe(p)
         guard let ip = p.ip else { return nil }
-        if p.tcp == nil, let m = p.icmp {
-            recordICMP(m, ip, p)
+        guard let tcp = p.tcp else {
+            hosts.observe(p)
+            if let m = p.icmp { recordICMP(m, ip, p) }
             return nil
         }
-        guard let tcp = p.tcp else { return nil }
         let src = Endpoint(ip.source, tcp.sourcePort), dst = Endpoint(ip.destination, tcp.destinationPort)
         let key = ConversationKey(src, dst)
         let d = key.direction(from: src)
@@ -87,6 +86,12 @@ public struct ConnectionTracker {
             }
         }
         if conn.packets == 0 { conn.chooseOrigin(tcp, direction: d) }
+        // Host bookkeeping through the connection's cached record: no hash lookup per packet.
+        let host: HostRecord
+        if let h = conn.hostRecords[d] { host = h } else { host = hosts.record(for: ip.source); conn.hostRecords[d] = host }
+        let ipID: UInt16? = ip.version == 4 ? ip.identification : nil
+        host.record(ttl: ip.ttl, id: ipID, mac: p.ethernet?.source, previousIDOnConnection: conn.lastIPID[d])
+        conn.lastIPID[d] = ipID
         let record = SegmentRecord(
             frame: p.frame.number, time: p.frame.timestamp, stream: conn.stream, source: src, destination: dst,
             flags: fl, seq: tcp.sequenceNumber, ack: tcp.acknowledgementNumber, ttl: ip.ttl, ipID: ip.identification,
@@ -210,7 +215,8 @@ public struct ConnectionTracker {
 
     /// Summaries of every connection, in stream order. Call once, after the last packet.
     public mutating func finish() -> [ConnectionSummary] {
-        for conn in live.values { finished.append(conn.summary()) }
+        // (Streams opened only by an ICMP quote have no packets of their own: not connections.)
+        for conn in live.values where conn.packets > 0 { finished.append(conn.summary()) }
         live.removeAll()
         // Merge pieces of a stream that was released and continued.
         var byStream: [Int: ConnectionSummary] = [:]

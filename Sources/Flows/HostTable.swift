@@ -2,19 +2,19 @@ import Capture
 import Packets
 
 /// What one trace shows about one address: TTL / hop limit values, the initial TTL they imply,
-/// IP ID behaviour and MAC addresses. Bounded per host (a few counters), never per packet.
+/// IP ID behaviour and MAC addresses. A snapshot taken from ``HostTable`` after the pass.
 public struct HostObservation: Sendable {
     public var address: IPAddress
     public var packets = 0
     /// TTL (or hop limit) → packets seen with it.
     public var ttlCounts: [UInt8: Int] = [:]
     public var macs: Set<MACAddress> = []
-    var lastID: UInt16?
-    var idSmallSteps = 0
-    var idZero = 0
     var idSamples = 0
-    var lastIDByPeer: [IPAddress: UInt16] = [:]
-    var idSmallStepsPerPeer = 0
+    var idZero = 0
+    var idSmallSteps = 0
+    var idSmallStepsPerConnection = 0
+
+    public init(address: IPAddress) { self.address = address }
 
     /// The TTL seen most often.
     public var commonTTL: UInt8? { ttlCounts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key }
@@ -29,43 +29,78 @@ public struct HostObservation: Sendable {
     /// Router hops between the host and the capture point, from the common TTL.
     public var hops: Int? { commonTTL.map { Self.initialTTL(for: $0) - Int($0) } }
 
-    /// `zero`, `incrementing` (one counter for all traffic), `per-destination` (a counter per
-    /// peer, as Linux does), `random`, or nil (IPv6, or too few packets to tell).
+    /// `zero`, `incrementing` (one counter for all traffic), `per-connection` (a counter per
+    /// connection or destination, as Linux keeps), `random`, or nil (IPv6, or too few packets).
     public var ipIDBehaviour: String? {
         guard !address.isIPv6, idSamples >= 3 else { return nil }
         let steps = idSamples - 1
         if idZero == idSamples { return "zero" }
         if idSmallSteps * 10 >= steps * 8 { return "incrementing" }
-        if idSmallStepsPerPeer * 10 >= steps * 8 { return "per-destination" }
+        if idSmallStepsPerConnection * 10 >= steps * 8 { return "per-connection" }
         return "random"
     }
 }
 
-extension HostObservation {
-    mutating func record(_ ip: IPHeader, mac: MACAddress?) {
+/// The live record of one address while a trace is read. A class so connections can keep a
+/// reference and update it without a hash lookup per packet; TTLs in a short inline list.
+final class HostRecord {
+    let address: IPAddress
+    var packets = 0
+    var ttls: [UInt8] = []
+    var ttlCounts: [Int] = []
+    var macs: [MACAddress] = []
+    var lastID: UInt16?
+    var idSamples = 0, idZero = 0, idSmallSteps = 0, idSmallStepsPerConnection = 0
+
+    init(address: IPAddress) { self.address = address }
+
+    /// Records one packet; `previousIDOnConnection` is the sender's last IP ID on the same connection.
+    @inline(__always)
+    func record(ttl: UInt8, id: UInt16?, mac: MACAddress?, previousIDOnConnection: UInt16?) {
         packets += 1
-        ttlCounts[ip.ttl, default: 0] += 1
-        if let mac, macs.count < 8 { macs.insert(mac) }
-        guard ip.version == 4 else { return }
-        let id = ip.identification
+        if let i = ttls.firstIndex(of: ttl) { ttlCounts[i] += 1 } else if ttls.count < 32 { ttls.append(ttl); ttlCounts.append(1) }
+        if let mac, macs.count < 8, !macs.contains(mac) { macs.append(mac) }
+        guard let id else { return }
         idSamples += 1
         if id == 0 { idZero += 1 }
         if let last = lastID, id &- last >= 1 && id &- last <= 64 { idSmallSteps += 1 }
+        if let last = previousIDOnConnection, id &- last >= 1 && id &- last <= 64 { idSmallStepsPerConnection += 1 }
         lastID = id
-        if let last = lastIDByPeer[ip.destination], id &- last >= 1 && id &- last <= 64 { idSmallStepsPerPeer += 1 }
-        if lastIDByPeer.count < 1024 || lastIDByPeer[ip.destination] != nil { lastIDByPeer[ip.destination] = id }
+    }
+
+    var snapshot: HostObservation {
+        var h = HostObservation(address: address)
+        h.packets = packets
+        for (t, c) in zip(ttls, ttlCounts) { h.ttlCounts[t] = c }
+        h.macs = Set(macs)
+        h.idSamples = idSamples
+        h.idZero = idZero
+        h.idSmallSteps = idSmallSteps
+        h.idSmallStepsPerConnection = idSmallStepsPerConnection
+        return h
     }
 }
 
-public struct HostTable: Sendable {
-    public private(set) var hosts: [IPAddress: HostObservation] = [:]
+public struct HostTable: @unchecked Sendable {
+    private var records: [IPAddress: HostRecord] = [:]
 
-    mutating func observe(_ p: Packet) {
-        guard let ip = p.ip else { return }
-        // Mutate in place (subscript with default) so the host's small tables are not copied per packet.
-        hosts[ip.source, default: HostObservation(address: ip.source)].record(ip, mac: p.ethernet?.source)
+    /// The record for `address`, created on first sight.
+    mutating func record(for address: IPAddress) -> HostRecord {
+        if let r = records[address] { return r }
+        let r = HostRecord(address: address)
+        records[address] = r
+        return r
     }
 
+    /// Packets that belong to no TCP connection (UDP, ICMP, …) are recorded here.
+    mutating func observe(_ p: Packet) {
+        guard let ip = p.ip else { return }
+        record(for: ip.source).record(ttl: ip.ttl, id: ip.version == 4 ? ip.identification : nil,
+                                      mac: p.ethernet?.source, previousIDOnConnection: nil)
+    }
+
+    public var hosts: [IPAddress: HostObservation] { records.mapValues(\.snapshot) }
+
     /// Hosts sorted by address.
-    public var sorted: [HostObservation] { hosts.values.sorted { $0.address < $1.address } }
+    public var sorted: [HostObservation] { records.keys.sorted().map { records[$0]!.snapshot } }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CaseFile
 import CasebookKit
 #if canImport(Glibc)
@@ -51,6 +52,26 @@ enum FileHandleStderr {
     static func write(_ s: String) {
         var bytes = Array(s.utf8)
         _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+enum FileHandleStdout {
+    /// Copies a file to standard output in 1 MiB pieces.
+    static func copy(contentsOf url: URL) throws {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { write(chunk) }
+    }
+
+    static func write(_ data: Data) {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return }
+                offset += n
+            }
+        }
     }
 }
 

@@ -101,12 +101,13 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let progress: ((String) -> Void)? = isatty(2) != 0 ? { FileHandleStderr.write("\u{1B}[2K\r" + $0) } : nil
-        let doc = try options.casebook.analyze(case: caseReference, progress: progress)
-        if progress != nil { FileHandleStderr.write("\u{1B}[2K\r") }
         if json {
-            let data = try Casebook.json(doc)
-            print(String(decoding: data, as: UTF8.self), terminator: "")
+            let url = try options.casebook.analysisJSON(case: caseReference, progress: progress)
+            if progress != nil { FileHandleStderr.write("\u{1B}[2K\r") }
+            try FileHandleStdout.copy(contentsOf: url)
         } else {
+            let doc = try options.casebook.analyze(case: caseReference, progress: progress)
+            if progress != nil { FileHandleStderr.write("\u{1B}[2K\r") }
             print(AnalysisSummary.render(doc), terminator: "")
         }
     }

@@ -30,6 +30,8 @@ final class AnalyzeTests: XCTestCase {
         for key in ["\"casebook_version\"", "\"first_frame\" : 11", "\"link_types\"", "\"initial_ttl\" : 64", "\"state\" : \"REJ\""] {
             XCTAssertTrue(json.contains(key), key)
         }
+        // The streamed JSON reads back as the same document.
+        XCTAssertEqual(try JSONDecoder().decode(AnalysisDocument.self, from: Data(json.utf8)), doc)
         // Cached until something it depends on changes (an alias here).
         let again = try cb.analyze(case: "c")
         XCTAssertEqual(again, doc)

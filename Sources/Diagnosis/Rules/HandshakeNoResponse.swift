@@ -13,6 +13,13 @@ struct HandshakeNoResponse: Rule {
         let answeredElsewhere = Set(t.events.unexpectedSynAcks.map(\.syn.stream))
         let icmpStreams = Set(t.events.icmpErrors.compactMap(\.stream))
         var byServer: [Endpoint: [ConnectionSummary]] = [:]
+        // Connections that got an answer, by server address (first one per port and overall).
+        var answeredByAddress: [IPAddress: (stream: Int, port: UInt16)] = [:]
+        var answeredByEndpoint: [Endpoint: Int] = [:]
+        for c in t.connections where c.handshake.synAckFrame != nil {
+            if answeredByAddress[c.server.address] == nil { answeredByAddress[c.server.address] = (c.stream, c.server.port) }
+            if answeredByEndpoint[c.server] == nil { answeredByEndpoint[c.server] = c.stream }
+        }
         for c in t.connections where c.state == .S0 && c.toClient.packets == 0 && c.handshake.synFrame != nil
             && !answeredElsewhere.contains(c.stream) && !icmpStreams.contains(c.stream) {
             byServer[c.server, default: []].append(c)
@@ -28,11 +35,10 @@ struct HandshakeNoResponse: Rule {
                 : "\(conns.count) connection attempts to \(context.name(server)); the longest sent its SYN \(tries) time(s) over \(String(format: "%.3f", span)) s (frames \(c.firstFrame)–\(c.lastFrame))"
             if tries > 1 && span >= 0.5 { technical += ", retransmitting with back-off as the client's TCP stack does when nothing answers" }
             technical += ". No SYN/ACK, RST or ICMP error came back in this trace."
-            let otherAnswers = t.connections.filter { $0.server.address == server.address && $0.handshake.synAckFrame != nil }
-            if let ok = otherAnswers.first(where: { $0.server.port == server.port }) {
-                technical += " The same server answered other connections to this port (stream \(ok.stream)), so these SYNs were lost or ignored (a full listen backlog, SYN-flood protection, a load balancer)."
-            } else if let ok = otherAnswers.first {
-                technical += " The same server did answer on port \(ok.server.port) (stream \(ok.stream)), so the host is up and the path works: this port's SYNs are dropped (a firewall rule) or ignored."
+            if let stream = answeredByEndpoint[server] {
+                technical += " The same server answered other connections to this port (stream \(stream)), so these SYNs were lost or ignored (a full listen backlog, SYN-flood protection, a load balancer)."
+            } else if let ok = answeredByAddress[server.address] {
+                technical += " The same server did answer on port \(ok.port) (stream \(ok.stream)), so the host is up and the path works: this port's SYNs are dropped (a firewall rule) or ignored."
             }
             return Finding(
                 id: id, severity: retried ? .error : .warning, confidence: retried ? .high : .medium,

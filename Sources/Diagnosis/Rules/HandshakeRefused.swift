@@ -11,17 +11,21 @@ struct HandshakeRefused: Rule {
     func findings(in t: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding] {
         let name = t.entry.name
         var byServer: [Endpoint: [(ConnectionSummary, SegmentRecord)]] = [:]
+        let genuineTTLs = RSTInjectedByMiddlebox.genuineTTLs(in: t)
+        var bestRTT: [IPAddress: Double] = [:]
+        for c in t.connections { if let r = c.handshake.synToSynAck { bestRTT[c.server.address] = min(bestRTT[c.server.address] ?? r, r) } }
+        let resetsByFrame = Dictionary(t.events.resets.map { ($0.frame, $0) }, uniquingKeysWith: { a, _ in a })
         for c in t.connections where c.state == .REJ && c.handshake.synFrame != nil && c.handshake.synAckFrame == nil {
             guard let rstFrame = c.toClient.rstFrame,
-                  let rst = t.events.resets.first(where: { $0.frame == rstFrame }), rst.flags.contains(.ack) else { continue }
-            if let g = RSTInjectedByMiddlebox.genuineTTL(of: rst.source.address, in: t), g.count >= 2,
+                  let rst = resetsByFrame[rstFrame], rst.flags.contains(.ack) else { continue }
+            if let g = genuineTTLs[rst.source.address], g.count >= 2,
                RSTInjectedByMiddlebox.inconsistent(rst, genuine: g.ttl) { continue }
             byServer[c.server, default: []].append((c, rst))
         }
         return byServer.keys.sorted().map { server in
             let items = byServer[server]!
             let (c, rst) = items[0]
-            let genuine = RSTInjectedByMiddlebox.genuineTTL(of: server.address, in: t)
+            let genuine = genuineTTLs[server.address]
             let delay = c.handshake.synTime.map { Timestamp.interval(from: $0, to: rst.time) } ?? 0
             var checks = "The RST/ACK has TTL \(rst.ttl) (initial \(HostObservation.initialTTL(for: rst.ttl)), \(Evidence.hops(HostObservation.initialTTL(for: rst.ttl) - Int(rst.ttl))))"
             let confidence: Finding.Confidence
@@ -33,8 +37,7 @@ struct HandshakeRefused: Rule {
                 confidence = .medium
             }
             checks += ". It came \(Evidence.ms(delay)) after the SYN"
-            let rtts = t.connections.compactMap { $0.server.address == server.address ? $0.handshake.synToSynAck : nil }
-            if let best = rtts.min() { checks += " (a SYN/ACK from the same server takes \(Evidence.ms(best)))" }
+            if let best = bestRTT[server.address] { checks += " (a SYN/ACK from the same server takes \(Evidence.ms(best)))" }
             checks += "."
             var evidence: [Finding.Evidence] = []
             if let f = c.handshake.synFrame {

@@ -13,7 +13,7 @@ struct HandshakeStaleState: Rule {
         var byStream: [Int: [SegmentRecord]] = [:]
         for r in t.events.challengeAcks { byStream[r.stream, default: []].append(r) }
         return byStream.keys.sorted().compactMap { stream in
-            guard let c = t.connections.first(where: { $0.stream == stream }) else { return nil }
+            guard let c = t.connection(stream: stream) else { return nil }
             let acks = byStream[stream]!
             let first = acks[0]
             let synFrame = c.handshake.synFrame

@@ -48,7 +48,7 @@ struct PathICMPError: Rule {
             let all = groups[k]!
             let e = all[0]
             let what = Self.describe(e)
-            let conns = Set(all.compactMap(\.stream)).sorted().compactMap { s in t.connections.first { $0.stream == s } }
+            let conns = Set(all.compactMap(\.stream)).sorted().compactMap { s in t.connection(stream: s) }
             let failed = conns.contains { $0.handshake.synAckFrame == nil || $0.state == .S0 }
             let prohibited = what.contains("prohibited")
             return Finding(

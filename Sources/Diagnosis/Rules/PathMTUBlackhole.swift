@@ -18,7 +18,7 @@ struct PathMTUBlackhole: Rule {
             let rx = byStream[stream]!
             guard rx.count >= 2, rx.allSatisfy({ $0.length >= Self.largeSegment && ($0.dontFragment || $0.source.address.isIPv6) }),
                   !fragNeededStreams.contains(stream),
-                  let c = t.connections.first(where: { $0.stream == stream }) else { return nil }
+                  let c = t.connection(stream: stream) else { return nil }
             let fromClient = rx[0].source == c.client
             let dir = fromClient ? c.toServer : c.toClient
             guard dir.unackedData else { return nil }

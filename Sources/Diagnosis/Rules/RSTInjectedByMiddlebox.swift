@@ -8,13 +8,21 @@ import Packets
 struct RSTInjectedByMiddlebox: Rule {
     let id = "rst.injected-by-middlebox"
 
-    /// Genuine TTL of `host` in this trace: the most common TTL among packets that are not RSTs.
-    static func genuineTTL(of host: IPAddress, in t: DocumentBuilder.TraceResult) -> (ttl: UInt8, count: Int)? {
-        guard let h = t.hosts.first(where: { $0.address == host }) else { return nil }
-        var counts = h.ttlCounts
-        for r in t.events.resets where r.source.address == host { counts[r.ttl, default: 0] -= 1 }
-        guard let best = counts.filter({ $0.value > 0 }).max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else { return nil }
-        return (best.key, best.value)
+    /// Genuine TTL of every host that sent RSTs: its most common TTL among packets that are not
+    /// RSTs, with that count. One pass over the hosts and resets of the trace.
+    static func genuineTTLs(in t: DocumentBuilder.TraceResult) -> [IPAddress: (ttl: UInt8, count: Int)] {
+        var resetTTLs: [IPAddress: [UInt8: Int]] = [:]
+        for r in t.events.resets { resetTTLs[r.source.address, default: [:]][r.ttl, default: 0] += 1 }
+        var out: [IPAddress: (ttl: UInt8, count: Int)] = [:]
+        for h in t.hosts {
+            guard let minus = resetTTLs[h.address] else { continue }
+            var counts = h.ttlCounts
+            for (ttl, n) in minus { counts[ttl, default: 0] -= n }
+            if let best = counts.filter({ $0.value > 0 }).max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
+                out[h.address] = (best.key, best.value)
+            }
+        }
+        return out
     }
 
     /// Whether this RST's TTL is inconsistent with the host's genuine packets.
@@ -28,20 +36,21 @@ struct RSTInjectedByMiddlebox: Rule {
         let name = t.entry.name
         var out: [Finding] = []
         var byHost: [IPAddress: [SegmentRecord]] = [:]
+        let genuine = Self.genuineTTLs(in: t)
         for r in t.events.resets {
-            guard let g = Self.genuineTTL(of: r.source.address, in: t), g.count >= 2, Self.inconsistent(r, genuine: g.ttl) else { continue }
+            guard let g = genuine[r.source.address], g.count >= 2, Self.inconsistent(r, genuine: g.ttl) else { continue }
             byHost[r.source.address, default: []].append(r)
         }
         for host in byHost.keys.sorted() {
             let resets = byHost[host]!
-            let g = Self.genuineTTL(of: host, in: t)!
+            let g = genuine[host]!
             let r = resets[0]
             let rInit = HostObservation.initialTTL(for: r.ttl), gInit = HostObservation.initialTTL(for: g.ttl)
             var evidence = resets.prefix(5).map {
                 Evidence.segment($0, trace: name, "RST claiming to be from \(host): TTL \($0.ttl) (initial \(HostObservation.initialTTL(for: $0.ttl)), \(Evidence.hops(HostObservation.initialTTL(for: $0.ttl) - Int($0.ttl))))")
             }
             var timing = ""
-            if let c = t.connections.first(where: { $0.stream == r.stream }), let synTime = c.handshake.synTime {
+            if let c = t.connection(stream: r.stream), let synTime = c.handshake.synTime {
                 let delay = Timestamp.interval(from: synTime, to: r.time)
                 let rtts = t.connections.compactMap { $0.server.address == host ? $0.handshake.synToSynAck : nil }
                 timing = " It arrived \(Evidence.ms(delay)) after the SYN"
@@ -64,7 +73,7 @@ struct RSTInjectedByMiddlebox: Rule {
                 title: "RST from \(host) was not sent by \(host): TTL \(r.ttl) among its genuine \(g.ttl)s",
                 plain: "A connection was cut by a 'reset' message that pretends to come from \(context.plainName(host, role: "server")). Its fingerprints do not match the real machine: a device in between (a firewall or proxy) sent it. \(context.plainName(host, role: "server")) itself probably never saw the connection attempt.",
                 technical: "\(resets.count) RST(s) carry source \(host) with TTL \(r.ttl) (initial TTL family \(rInit), \(Evidence.hops(rInit - Int(r.ttl)))), while \(g.count) other packets from \(host) in this trace have TTL \(g.ttl) (family \(gInit), \(Evidence.hops(gInit - Int(g.ttl)))). A host does not change its initial TTL per packet; a device \(rInit == Int(r.ttl) ? "with no router between it and the capture point" : Evidence.hops(rInit - Int(r.ttl)) + " from the capture point") and initial TTL \(rInit) forged the reset.\(timing) This is not a refusal by the server.",
-                connections: streams.compactMap { s in t.connections.first { $0.stream == s }.map { Evidence.ref($0, name) } },
+                connections: streams.compactMap { s in t.connection(stream: s).map { Evidence.ref($0, name) } },
                 evidence: evidence,
                 displayFilter: "ip.src == \(host) && tcp.flags.reset == 1 && ip.ttl == \(r.ttl)",
                 nextSteps: [
