@@ -79,6 +79,12 @@ public struct JSONOutput {
 
     public mutating func string(_ s: String) {
         buffer.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them in one go.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            buffer.append(contentsOf: s.utf8)
+            buffer.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): buffer.append(contentsOf: [0x5C, 0x22])

@@ -181,7 +181,7 @@ public struct ConnectionTracker {
             events.oversizedCount += 1
             if events.oversized.count < 20 { events.oversized.append(record) }
         }
-        if conn.checksumSamples[d] < 16 || oversized {
+        if conn.checksumSamples[d] < 4 || oversized {
             conn.checksumSamples[d] += 1
             if let ok = Checksum.tcpIsValid(p) {
                 var sample = events.checksums[ip.source] ?? ChecksumSample()
