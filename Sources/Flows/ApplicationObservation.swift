@@ -20,10 +20,8 @@ public struct ApplicationObservation: Sendable, Equatable {
     public var lastServerDataFrame: Int?
     public init() {}
 
-    /// First line of a short, printable payload (nil otherwise). Commands and replies are short;
-    /// bulk segments are never turned into strings.
+    /// First line of a payload (up to 200 printable bytes), nil when it is not printable text.
     static func line(_ p: UnsafeRawBufferPointer) -> String? {
-        guard p.count > 0, p.count <= 512 else { return nil }
         var end = 0
         while end < p.count && end < 200 {
             let b = p[end]
@@ -33,6 +31,20 @@ public struct ApplicationObservation: Sendable, Equatable {
         }
         guard end > 0 else { return nil }
         return String(decoding: UnsafeRawBufferPointer(rebasing: p[0..<end]), as: UTF8.self)
+    }
+
+    static let smtpCommands = ["EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"].map { Array($0.utf8) }
+    static let httpMethods = ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "].map { Array($0.utf8) }
+
+    /// Does the payload start with `prefix` (ASCII, case-insensitive when asked)?
+    static func starts(_ p: UnsafeRawBufferPointer, with prefix: [UInt8], caseInsensitive: Bool) -> Bool {
+        guard p.count >= prefix.count else { return false }
+        for i in 0..<prefix.count {
+            var b = p[i]
+            if caseInsensitive && b >= 0x61 && b <= 0x7A { b -= 0x20 }
+            if b != prefix[i] { return false }
+        }
+        return true
     }
 
     static func endsWithDataTerminator(_ p: UnsafeRawBufferPointer) -> Bool {
@@ -53,7 +65,7 @@ public struct ApplicationObservation: Sendable, Equatable {
         defer { if lastClientCommandFrame != before { lastClientCommandTime = time } }
         if Self.tlsHandshake(p, type: 1) {
             guess = .tls
-            if tlsClientHelloFrame == nil { tlsClientHelloFrame = frame }
+            if tlsClientHelloFrame == nil { tlsClientHelloFrame = frame; lastClientCommandTime = time }
             return
         }
         if Self.endsWithDataTerminator(p) && (guess == .smtp || guess == nil) {
@@ -62,18 +74,17 @@ public struct ApplicationObservation: Sendable, Equatable {
             lastClientCommandFrame = frame
             return
         }
-        if let l = Self.line(p), l.count <= 120 {
-            let upper = l.uppercased()
-            for c in ["EHLO", "HELO", "MAIL FROM", "RCPT TO", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"] where upper.hasPrefix(c) {
-                guess = .smtp
-            }
-            for m in ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "] where l.hasPrefix(m) && l.contains(" HTTP/") {
-                guess = .http
-            }
-            if guess == .smtp || guess == .http {
-                lastClientCommand = l
-                lastClientCommandFrame = frame
-            }
+        // Only payloads that start like a command become strings (bulk data never does).
+        if guess != .http, Self.smtpCommands.contains(where: { Self.starts(p, with: $0, caseInsensitive: true) }),
+           let l = Self.line(p), l.count <= 120 {
+            guess = .smtp
+            lastClientCommand = l
+            lastClientCommandFrame = frame
+        } else if guess != .smtp, Self.httpMethods.contains(where: { Self.starts(p, with: $0, caseInsensitive: false) }),
+                  let l = Self.line(p), l.contains(" HTTP/") {
+            guess = .http
+            lastClientCommand = l
+            lastClientCommandFrame = frame
         }
     }
 
@@ -83,12 +94,12 @@ public struct ApplicationObservation: Sendable, Equatable {
             if tlsServerHelloFrame == nil { tlsServerHelloFrame = frame }
             return
         }
-        if let l = Self.line(p) {
-            let isSMTPReply = l.count >= 3 && l.prefix(3).allSatisfy(\.isNumber)
-            if l.hasPrefix("HTTP/") || isSMTPReply {
-                lastServerReply = String(l.prefix(120))
-                lastServerReplyFrame = frame
-            }
+        let isHTTP = Self.starts(p, with: Array("HTTP/".utf8), caseInsensitive: false)
+        let isSMTP = p.count >= 4 && (0x30...0x39).contains(p[0]) && (0x30...0x39).contains(p[1]) && (0x30...0x39).contains(p[2])
+            && (p[3] == 0x20 || p[3] == 0x2D)
+        if isHTTP || isSMTP, let l = Self.line(p) {
+            lastServerReply = String(l.prefix(120))
+            lastServerReplyFrame = frame
         }
     }
 }

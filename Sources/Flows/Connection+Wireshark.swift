@@ -95,12 +95,12 @@ extension Connection {
             if seglen > 1 && fwd.nextSeq &- 1 == seq { seqNotAdvanced = false }
             if seglen > 0 && rev.lastAck != 0 && Seq.le(seq &+ seglen, rev.lastAck) {
                 flags.insert(.spuriousRetransmission)
-            } else if seqNotAdvanced && rev.dupAckNum >= 2 && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000 {
+            } else if seqNotAdvanced && rev.dupAckNum >= 2 && rev.lastAck == seq && Self.within(now, since: rev.lastAckTime, 20_000_000) {
                 flags.insert(.fastRetransmission)
             } else {
                 let threshold: Int64 = firstRTT == 0 ? 3_000_000 : firstRTT
                 let expected = seq &+ seglen &+ ((syn || fin) ? 1 : 0)
-                if seqNotAdvanced && now - fwd.nextSeqTime < threshold && fwd.nextSeq != expected {
+                if seqNotAdvanced && Self.within(now, since: fwd.nextSeqTime, threshold) && fwd.nextSeq != expected {
                     flags.insert(.outOfOrder)
                 } else if seqNotAdvanced {
                     flags.insert(.retransmission)
@@ -128,7 +128,7 @@ extension Connection {
         fwd.lastSegmentFlags = flags
         if let acked = rev.segments.acknowledge(ack) {
             r.ackedFrame = acked.frame
-            r.ackRTT = now - acked.time
+            r.ackRTT = now &- acked.time
         }
 
         // Shown numbers: relative to each direction's base; window scaled when known (not on SYNs).
@@ -150,13 +150,20 @@ extension Connection {
             if !hasAck { tsMruSyn = now }
         }
         if hasAck && !syn {
-            if tsMruSyn != 0 && firstRTT == 0 { firstRTT = now - tsMruSyn }
+            if tsMruSyn != 0 && firstRTT == 0 && now &- tsMruSyn > 0 { firstRTT = now &- tsMruSyn }
             fwd.isFirstAck = false
         }
         r.flags = flags
         swap(&fwd, &flows[d])
         swap(&rev, &flows[1 - d])
         return r
+    }
+
+    /// `now - then < limit` on a clock that may jump: a negative or overflowing difference (time
+    /// going backwards, damaged timestamps) is not "within" (Wireshark's difference is unsigned).
+    static func within(_ now: Int64, since then: Int64, _ limit: Int64) -> Bool {
+        let (d, overflow) = now.subtractingReportingOverflow(then)
+        return !overflow && d >= 0 && d < limit
     }
 
     /// A SYN repeated with the same ISN: tshark restores `nextseq` (Wireshark issue 17616).

@@ -37,7 +37,7 @@ public struct ConnectionTracker {
     /// Recent pure SYNs by (ports, ISN + 1), to recognise a SYN/ACK from another address.
     private var recentSYNs: [SYNKey: SegmentRecord] = [:]
     /// Conversations opened by an unexpected SYN/ACK → index into events.unexpectedSynAcks.
-    private var pendingUnexpected: [ConversationKey: Int] = [:]
+    private var pendingUnexpected: [ConversationKey: (ack: UInt32, index: Int)] = [:]
 
     public init() {}
 
@@ -133,7 +133,11 @@ public struct ConnectionTracker {
         }
         conn.count(p, tcp, direction: d, flags: result.flags, window: result.window)
         if result.ackedFrame != nil && result.ackRTT > 0 { conn.ackRTT.add(Double(result.ackRTT) / 1e9) }
-        if !conn.queuedForRelease && (conn.endpoints[0].didClose && conn.endpoints[1].didClose || fl.contains(.rst)) {
+        // Release once settled: both sides closed, or reset after the handshake completed. A RST
+        // during the handshake may be followed by retried SYNs that still belong to this stream.
+        let settled = conn.endpoints[0].didClose && conn.endpoints[1].didClose
+            || (fl.contains(.rst) && conn.handshake.ackFrame != nil)
+        if !conn.queuedForRelease && settled {
             conn.queuedForRelease = true
             closedOrder.append((key, conn.stream))
         }
@@ -154,13 +158,14 @@ public struct ConnectionTracker {
         } else if fl.contains(.syn) && fl.contains(.ack), conn.lastPureSYNSeq[1 - d] == nil,
                   let syn = recentSYNs[SYNKey(clientPort: r.destination.port, serverPort: r.source.port, ackExpected: r.ack)],
                   syn.source.address == r.destination.address, syn.destination.address != r.source.address,
-                  pendingUnexpected[key] == nil, events.unexpectedSynAcks.count < TraceEvents.limit {
-            pendingUnexpected[key] = events.unexpectedSynAcks.count
+                  pendingUnexpected[key]?.ack != r.ack, events.unexpectedSynAcks.count < TraceEvents.limit {
+            // A new incident (another ISN) on these ports gets its own record.
+            pendingUnexpected[key] = (r.ack, events.unexpectedSynAcks.count)
             events.unexpectedSynAcks.append(UnexpectedSynAck(syn: syn, synAck: r, clientReset: nil, synAckFrames: [r.frame]))
-        } else if fl.contains(.syn) && fl.contains(.ack), let i = pendingUnexpected[key],
+        } else if fl.contains(.syn) && fl.contains(.ack), let (ack, i) = pendingUnexpected[key], ack == r.ack,
                   events.unexpectedSynAcks[i].synAckFrames.count < 64 {
             events.unexpectedSynAcks[i].synAckFrames.append(r.frame)
-        } else if fl.contains(.rst), let i = pendingUnexpected[key], events.unexpectedSynAcks[i].clientReset == nil,
+        } else if fl.contains(.rst), let i = pendingUnexpected[key]?.index, events.unexpectedSynAcks[i].clientReset == nil,
                   r.source == events.unexpectedSynAcks[i].syn.source {
             events.unexpectedSynAcks[i].clientReset = r
         }

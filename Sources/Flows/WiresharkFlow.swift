@@ -39,25 +39,27 @@ struct UnackedSegments {
         if items.count < Self.limit { items.append(s) }
     }
 
-    /// Applies an ACK as Wireshark does; returns the acked frame and its time when one matches exactly.
+    /// Applies an ACK as Wireshark does (packet-tcp.c walks newest to oldest; the oldest exact match
+    /// is the acked frame, so a retransmitted segment's RTT runs from its first transmission).
+    /// One compacting pass, no element shifting.
     mutating func acknowledge(_ ack: UInt32) -> (frame: Int, time: Int64)? {
         var result: (Int, Int64)?
-        var i = items.count - 1
-        while i >= 0 {
-            let s = items[i]
+        var w = 0
+        for i in 0..<items.count {
+            var s = items[i]
             if ack == s.nextSeq {
-                if result == nil { result = (s.frame, s.time) }
-                items.remove(at: i)
-            } else if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
-                items[i].seq = ack
-                continue // re-examine the same segment
-            } else if Seq.gt(s.nextSeq, ack) {
-                // still unacked
-            } else {
-                items.remove(at: i)
+                result = (s.frame, s.time)
+                continue // acked: dropped
             }
-            i -= 1
+            if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
+                s.seq = ack // partly acked
+            } else if !Seq.gt(s.nextSeq, ack) {
+                continue // acked earlier: dropped
+            }
+            items[w] = s
+            w += 1
         }
+        items.removeLast(items.count - w)
         return result
     }
 }

@@ -10,6 +10,6 @@ final class HandshakeRefusedTests: XCTestCase {
         XCTAssertEqual(f[0].evidence[1].fields["ip.ttl"], "63")
         XCTAssertEqual(f[0].displayFilter, "tcp.stream eq 1")
         XCTAssertTrue(f[0].technical.contains("the same as the server's 4 other packets (TTL 63)"), f[0].technical)
-        XCTAssertTrue(f[0].technical.contains("59 µs after the SYN"), f[0].technical)
+        XCTAssertTrue(f[0].technical.contains("59 µs after the first SYN"), f[0].technical)
     }
 }

@@ -23,7 +23,7 @@ struct AppNoResponse: Rule {
             // sent but not captured.
             guard c.toClient.ackedUnseen == 0, c.toServer.ackedUnseen == 0, c.toClient.lostSegments == 0 else { return nil }
             // Only a connection that was given up, or stayed silent for a while, proves no answer came.
-            let requestTime = c.application.lastClientCommandTime ?? c.lastDataTime
+            let requestTime = c.application.lastClientCommandTime
             let waitedLongEnough = requestTime.map { Timestamp.interval(from: $0, to: c.endTime) >= 2 } ?? false
             guard c.closeFrame != nil || waitedLongEnough else { return nil }
             let request: String
@@ -33,10 +33,16 @@ struct AppNoResponse: Rule {
             case .tls: request = "the TLS ClientHello"
             }
             var waited = ""
+            var waitSeconds = 0.0
             var end = "the trace ended"
             if let close = c.closeTime, let frame = c.closeFrame {
                 end = "\(c.closedByServer == true ? "the server" : "the client") closed with \(c.closeKind?.rawValue.uppercased() ?? "") (frame \(frame))"
-                if let last = c.lastDataTime { waited = " \(String(format: "%.3f", Timestamp.interval(from: last, to: close))) s after the request" }
+                if let sent = requestTime {
+                    waitSeconds = Timestamp.interval(from: sent, to: close)
+                    waited = " \(String(format: "%.3f", waitSeconds)) s after the request"
+                }
+            } else if let sent = requestTime {
+                waitSeconds = Timestamp.interval(from: sent, to: c.endTime)
             }
             var evidence: [Finding.Evidence] = [.init(trace: name, frame: requestFrame, text: "client sends \(request)", fields: ["tcp.stream": "\(c.stream)"])]
             if let r = a.lastServerReplyFrame, let line = a.lastServerReply {
@@ -44,7 +50,7 @@ struct AppNoResponse: Rule {
             }
             if let f = c.closeFrame { evidence.append(.init(trace: name, frame: f, text: "connection closed; no answer came before", fields: ["tcp.stream": "\(c.stream)"])) }
             return Finding(
-                id: id, severity: .error, confidence: .high,
+                id: id, severity: .error, confidence: waitSeconds >= 1 ? .high : .medium,
                 title: "\(c.server) never answered \(request) (\(kind.rawValue.uppercased()))",
                 plain: "The network delivered everything: \(context.plainName(c.server.address, role: "server")) received the request and confirmed receipt at the network level. But the program on the server never replied, so \(end == "the trace ended" ? "the exchange stalled" : "the connection was given up"). The problem is in the application on the server, not in the network.",
                 technical: "Stream \(c.stream) (\(context.name(c.client)) → \(context.name(c.server))): the client sent \(request) in frame \(requestFrame); the server acknowledged all client data at the TCP level (no unacknowledged bytes, no retransmissions, no zero window) but sent no application data after it; \(end)\(waited).",
@@ -53,7 +59,7 @@ struct AppNoResponse: Rule {
                 displayFilter: "tcp.stream eq \(c.stream)",
                 nextSteps: [
                     "Ask the owners of the \(kind.rawValue.uppercased()) service on \(c.server) why it did not answer at \(c.startTime.rfc3339): application logs, queue/backend health (for SMTP: content filter, storage, relay).",
-                    "Check timeouts: the client gave up\(waited); the server may need longer or be blocked.",
+                    c.closedByServer == false ? "Check timeouts: the client gave up\(waited); the server may need longer or be blocked." : "Check the server's own timeouts and why it closed without answering.",
                 ],
                 wouldDisprove: [
                     "A server-side trace showing a reply leaving the server (then it was lost in between).",

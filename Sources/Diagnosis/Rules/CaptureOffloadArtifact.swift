@@ -25,12 +25,13 @@ struct CaptureOffloadArtifact: Rule {
                 nextSteps: ["To capture what is on the wire, disable offload on the capture interface (`ethtool -K IFACE tso off gso off gro off lro off`) or capture on a switch port / TAP."],
                 wouldDisprove: ["The capture taken on a TAP or SPAN port (then oversized frames really crossed the link: jumbo frames)."]))
         }
+        let cleanSenders = t.events.checksums.filter { $0.value.checked >= 2 && $0.value.bad == 0 }.count
         for (host, sample) in t.events.checksums.sorted(by: { $0.key < $1.key }) where !host.isLoopback && sample.bad > 0 && sample.bad * 2 >= sample.checked && sample.checked >= 4 {
             out.append(Finding(
-                id: id, severity: .info, confidence: .high,
+                id: id, severity: .info, confidence: cleanSenders > 0 ? .high : .medium,
                 title: "TCP checksums of \(host)'s segments are unfinished: checksum offload on the capturing host",
                 plain: "The recording shows broken checksums on the packets this machine sends. Its network card fills in the checksum after the recording point, so this is normal for captures taken on the sender and does not mean the packets were damaged.",
-                technical: "\(sample.bad) of \(sample.checked) sampled TCP segments from \(context.name(host)) have a wrong checksum (first at frames \(sample.firstBadFrames.map(String.init).joined(separator: ", "))), while the peer's are correct: the capture was taken on \(host) with transmit checksum offload. Wireshark shows them as [TCP CHECKSUM INCORRECT] only when checksum validation is enabled.",
+                technical: "\(sample.bad) of \(sample.checked) sampled TCP segments from \(context.name(host)) have a wrong checksum (first at frames \(sample.firstBadFrames.map(String.init).joined(separator: ", ")))\(cleanSenders > 0 ? ", while other senders' checksums in the same trace are correct" : ""): typical of a capture taken on \(host) with transmit checksum offload. Wireshark shows them as [TCP CHECKSUM INCORRECT] only when checksum validation is enabled.",
                 connections: [],
                 evidence: sample.firstBadFrames.map { .init(trace: name, frame: $0, text: "segment from \(host) with an unfinished checksum", fields: ["ip.src": host.description, "tcp.checksum.status": "Bad"]) },
                 displayFilter: "ip.src == \(host) && tcp.checksum.status == \"Bad\"",

@@ -3,8 +3,9 @@ import Flows
 import Packets
 
 /// handshake.refused: the SYN was answered by RST/ACK from the server itself (its TTL and hop
-/// count match the server's other packets; it came back no faster than the path allows): nothing
-/// listens on that port. A RST whose TTL gives it away as forged is left to rst.injected-by-middlebox.
+/// count match the server's other packets, ack = ISN + 1; its delay is reported next to the path's): nothing
+/// accepts connections on that port. A RST whose TTL gives it away as forged is left to
+/// rst.injected-by-middlebox.
 struct HandshakeRefused: Rule {
     let id = "handshake.refused"
 
@@ -17,7 +18,8 @@ struct HandshakeRefused: Rule {
         let resetsByFrame = Dictionary(t.events.resets.map { ($0.frame, $0) }, uniquingKeysWith: { a, _ in a })
         for c in t.connections where c.state == .REJ && c.handshake.synFrame != nil && c.handshake.synAckFrame == nil {
             guard let rstFrame = c.toClient.rstFrame,
-                  let rst = resetsByFrame[rstFrame], rst.flags.contains(.ack) else { continue }
+                  let rst = resetsByFrame[rstFrame], rst.flags.contains(.ack),
+                  let isn = c.toServer.isn, rst.ack == isn &+ 1 else { continue }
             if let g = genuineTTLs[rst.source.address], g.count >= 2,
                RSTInjectedByMiddlebox.inconsistent(rst, genuine: g.ttl) { continue }
             byServer[c.server, default: []].append((c, rst))
@@ -36,7 +38,7 @@ struct HandshakeRefused: Rule {
                 checks += "; the trace has no other packets from \(server.address) to compare it with"
                 confidence = .medium
             }
-            checks += ". It came \(Evidence.ms(delay)) after the SYN"
+            checks += ". It came \(Evidence.ms(delay)) after the first SYN"
             if let best = bestRTT[server.address] { checks += " (a SYN/ACK from the same server takes \(Evidence.ms(best)))" }
             checks += "."
             var evidence: [Finding.Evidence] = []
@@ -48,8 +50,8 @@ struct HandshakeRefused: Rule {
             if items.count > 1 { text += " \(items.count) attempts to this port were refused the same way." }
             return Finding(
                 id: id, severity: .error, confidence: confidence,
-                title: "\(server) refused the connection: nothing listens on port \(server.port)",
-                plain: "\(context.plainName(server.address, role: "server")) is reachable, but it answered the connection request with an immediate 'no': no program is accepting connections on port \(server.port). The network delivered the request; the problem is on the server (service stopped, wrong port, or bound to another address).",
+                title: "\(server) refused the connection: nothing accepts connections on port \(server.port)",
+                plain: "\(context.plainName(server.address, role: "server")) is reachable, but it answered the connection request with an immediate 'no': no program is accepting connections on port \(server.port) (or the server's own firewall rejects them). The network delivered the request; the problem is on the server (service stopped, wrong port, bound to another address, or a local reject rule).",
                 technical: text,
                 connections: items.map { Evidence.ref($0.0, name) },
                 evidence: evidence,
@@ -57,6 +59,7 @@ struct HandshakeRefused: Rule {
                 nextSteps: [
                     "On \(server.address): check that the service is running and listening on port \(server.port) (`ss -ltnp`, `netstat -ano`).",
                     "Check that it listens on the right address (not only 127.0.0.1) and that the client uses the right port.",
+                    "If a service does listen: look for a host firewall rule rejecting with TCP reset, or a load balancer on that address with no healthy backend.",
                 ],
                 wouldDisprove: [
                     "A trace on \(server.address) without this SYN or RST (then a device in between answered).",

@@ -36,7 +36,9 @@ struct HandshakeStaleState: Rule {
                 technical += " The older connection is not in this trace; look in earlier traces or flow records."
             }
             if recovered {
-                technical += " The client's RST cleared the stale state and the next SYN got a proper SYN/ACK (frame \(c.handshake.synAckFrame!)): recovered."
+                technical += c.toServer.rstFrame != nil
+                    ? " The client answered with RST (frame \(c.toServer.rstFrame!)), and the next SYN got a proper SYN/ACK (frame \(c.handshake.synAckFrame!)): recovered."
+                    : " A later SYN got a proper SYN/ACK (frame \(c.handshake.synAckFrame!)): recovered."
                 if let rst = c.toServer.rstFrame { evidence.append(.init(trace: name, frame: rst, text: "client RST answering the challenge ACK", fields: ["tcp.stream": "\(stream)"])) }
             } else {
                 technical += " No SYN/ACK followed: every retry met the same stale state (stuck)."
@@ -45,7 +47,7 @@ struct HandshakeStaleState: Rule {
                 id: id, severity: recovered ? .warning : .error, confidence: .high,
                 title: recovered ? "Stale connection state on \(c.server) answered the SYN; cleared by the client's RST"
                                  : "Stale connection state on \(c.server) blocks new connections from port \(c.client.port)",
-                plain: "An earlier connection from the same client port was never properly closed. The server side (or a firewall in between) still remembers it, so when the client reuses that port, the reply belongs to the old connection and the new one cannot start." + (recovered ? " Here the client cleared it after one attempt." : " Every retry fails the same way until that old state times out."),
+                plain: (older?.closeFrame == nil ? "An earlier connection from the same client port was never properly closed. " : "An earlier connection from the same client port left state behind. ") + "The server side (or a firewall in between) still remembers it, so when the client reuses that port, the reply belongs to the old connection and the new one cannot start." + (recovered ? " Here the client cleared it after one attempt." : " Every retry fails the same way until that old state times out."),
                 technical: technical,
                 connections: [Evidence.ref(c, name)] + (older.map { [Evidence.ref($0, name)] } ?? []),
                 evidence: evidence,

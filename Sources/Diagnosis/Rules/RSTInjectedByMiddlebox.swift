@@ -50,7 +50,9 @@ struct RSTInjectedByMiddlebox: Rule {
                 Evidence.segment($0, trace: name, "RST claiming to be from \(host): TTL \($0.ttl) (initial \(HostObservation.initialTTL(for: $0.ttl)), \(Evidence.hops(HostObservation.initialTTL(for: $0.ttl) - Int($0.ttl))))")
             }
             var timing = ""
-            if let c = t.connection(stream: r.stream), let synTime = c.handshake.synTime {
+            let conn = t.connection(stream: r.stream)
+            // Timing against the path only makes sense for a RST answering the SYN.
+            if let c = conn, c.handshake.synAckFrame == nil, let synTime = c.handshake.synTime {
                 let delay = Timestamp.interval(from: synTime, to: r.time)
                 let rtts = t.connections.compactMap { $0.server.address == host ? $0.handshake.synToSynAck : nil }
                 timing = " It arrived \(Evidence.ms(delay)) after the SYN"
@@ -65,17 +67,20 @@ struct RSTInjectedByMiddlebox: Rule {
             }
             let genuineFrame = t.connections.first { $0.server.address == host && $0.handshake.synAckFrame != nil }?.handshake.synAckFrame
             if let f = genuineFrame {
-                evidence.append(.init(trace: name, frame: f, text: "a genuine packet from \(host): TTL \(g.ttl) (initial \(gInit), \(Evidence.hops(gInit - Int(g.ttl))))", fields: ["ip.src": host.description, "ip.ttl": "\(g.ttl)"]))
+                evidence.append(.init(trace: name, frame: f, text: "a genuine packet from \(host): TTL \(g.ttl) (initial \(gInit), \(Evidence.hops(gInit - Int(g.ttl))))",
+                                      fields: [host.isIPv6 ? "ipv6.src" : "ip.src": host.description, host.isIPv6 ? "ipv6.hlim" : "ip.ttl": "\(g.ttl)"]))
             }
             let streams = resets.map(\.stream)
             out.append(Finding(
                 id: id, severity: .error, confidence: rInit != gInit ? .high : .medium,
-                title: "RST from \(host) was not sent by \(host): TTL \(r.ttl) among its genuine \(g.ttl)s",
-                plain: "A connection was cut by a 'reset' message that pretends to come from \(context.plainName(host, role: "server")). Its fingerprints do not match the real machine: a device in between (a firewall or proxy) sent it. \(context.plainName(host, role: "server")) itself probably never saw the connection attempt.",
+                title: rInit != gInit ? "RST from \(host) was not sent by \(host): TTL \(r.ttl) among its genuine \(g.ttl)s"
+                                      : "RST from \(host) looks forged: TTL \(r.ttl) among its genuine \(g.ttl)s",
+                plain: "A connection was cut by a 'reset' message that pretends to come from \(context.plainName(host, role: "host")). Its fingerprints do not match the real machine: a device in between (a firewall or proxy) sent it." + (conn?.handshake.synAckFrame == nil ? " \(context.plainName(host, role: "host")) itself probably never saw the connection attempt." : ""),
                 technical: "\(resets.count) RST(s) carry source \(host) with TTL \(r.ttl) (initial TTL family \(rInit), \(Evidence.hops(rInit - Int(r.ttl)))), while \(g.count) other packets from \(host) in this trace have TTL \(g.ttl) (family \(gInit), \(Evidence.hops(gInit - Int(g.ttl)))). A host does not change its initial TTL per packet; a device \(rInit == Int(r.ttl) ? "with no router between it and the capture point" : Evidence.hops(rInit - Int(r.ttl)) + " from the capture point") and initial TTL \(rInit) forged the reset.\(timing) This is not a refusal by the server.",
                 connections: streams.compactMap { s in t.connection(stream: s).map { Evidence.ref($0, name) } },
                 evidence: evidence,
-                displayFilter: "ip.src == \(host) && tcp.flags.reset == 1 && ip.ttl == \(r.ttl)",
+                displayFilter: host.isIPv6 ? "ipv6.src == \(host) && tcp.flags.reset == 1 && ipv6.hlim == \(r.ttl)"
+                                           : "ip.src == \(host) && tcp.flags.reset == 1 && ip.ttl == \(r.ttl)",
                 nextSteps: [
                     "Look for a firewall, IPS or proxy \(rInit - Int(r.ttl)) hop(s) from the capture point that rejects this traffic with TCP resets (e.g. 'reject with tcp-reset', IPS block, policy deny).",
                     "Capture on \(host) itself: if the RST is absent there, the device in between sent it.",

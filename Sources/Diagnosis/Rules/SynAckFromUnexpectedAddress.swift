@@ -44,7 +44,7 @@ struct SynAckFromUnexpectedAddress: Rule {
                 technical: story + " The SYN/ACK's ports and acknowledgement number match the SYN exactly, so the server did answer; its source address was changed on the way back. That is one-way (static) NAT or asymmetric routing through a NAT: the translation applies to the reply but the client addressed the untranslated \(target.address). Wireshark shows the SYN and the SYN/ACK as different tcp.streams because the addresses differ.",
                 connections: all.map { .init(trace: name, stream: $0.syn.stream, client: client.description, server: target.description) },
                 evidence: evidence,
-                displayFilter: "tcp.port == \(client.port) && tcp.port == \(target.port) && (ip.addr == \(target.address) || ip.addr == \(answerer))",
+                displayFilter: "tcp.port == \(client.port) && tcp.port == \(target.port) && (\(target.address.isIPv6 ? "ipv6.addr" : "ip.addr") == \(target.address) || \(answerer.isIPv6 ? "ipv6.addr" : "ip.addr") == \(answerer))",
                 nextSteps: [
                     "Find the device that translates \(target.address) and \(answerer) (router or firewall NAT rules: a static NAT for \(target.address) ↔ \(answerer)).",
                     "Either make the client connect to \(answerer) (the translated address), or make the translation symmetric so replies to \(target.address) keep that source.",
