@@ -37,7 +37,8 @@ let package = Package(
             // The per-packet state lives in classes; dynamic exclusivity checks cost ~9% of
             // `analyze` on the 1 M-packet benchmark. Debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "Diagnosis", dependencies: ["Capture", "Packets", "Flows"]),
+        .target(name: "Correlation", dependencies: ["Capture", "Packets", "Flows"]),
+        .target(name: "Diagnosis", dependencies: ["Capture", "Packets", "Flows", "Correlation"]),
         .target(name: "Markup", dependencies: ["CLibXML2"]),
         .target(name: "Logs", dependencies: ["Packets"]),
         .target(
@@ -48,7 +49,7 @@ let package = Package(
             ]),
         .target(
             name: "CasebookKit",
-            dependencies: ["Capture", "Packets", "Flows", "Diagnosis", "Logs", "CaseFile", "Markup"]),
+            dependencies: ["Capture", "Packets", "Flows", "Correlation", "Diagnosis", "Logs", "CaseFile", "Markup"]),
         .executableTarget(
             name: "casebook",
             dependencies: [
@@ -58,7 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Capture", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "CasebookKit", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Correlation", "CasebookKit", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Packets", "Capture", "TestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"]),

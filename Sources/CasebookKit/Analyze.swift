@@ -52,9 +52,12 @@ extension Casebook {
             }
             results.append(result)
         }
-        let doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
+        let correlation = Rules.correlate(results)
+        var doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
                                            traces: results, aliases: manifest.aliases,
-                                           findings: Rules.run(results, aliases: manifest.aliases))
+                                           findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation))
+        doc.matches = correlation.matches.map(DocumentBuilder.match)
+        doc.clockOffsets = correlation.offsets.map(DocumentBuilder.offset)
         try wrapped {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
             try AtomicWrite.write(to: Self.documentURL(ws)) { handle in

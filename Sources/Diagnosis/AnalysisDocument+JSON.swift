@@ -7,12 +7,26 @@ extension AnalysisDocument {
             o.key("case")
             try o.object { c in c.field("id", `case`.id); c.field("title", `case`.title) }
             o.field("casebook_version", casebookVersion)
+            o.key("clock_offsets")
+            try o.array(clockOffsets) { out, x in
+                try out.object { o in
+                    o.field("client_side", x.clientSide); o.field("offset_s", x.offsetS); o.field("samples", x.samples)
+                    o.field("trace_a", x.traceA); o.field("trace_b", x.traceB); o.field("uncertainty_s", x.uncertaintyS)
+                }
+            }
             o.key("connections")
             try o.array(connections) { try $1.write(to: &$0) }
             o.key("findings")
             try o.array(findings) { try $1.write(to: &$0) }
             o.key("hosts")
             try o.array(hosts) { try $1.write(to: &$0) }
+            o.key("matches")
+            try o.array(matches) { out, x in
+                try out.object { o in
+                    o.field("evidence", x.evidence); o.field("method", x.method); o.field("stream_a", x.streamA)
+                    o.field("stream_b", x.streamB); o.field("trace_a", x.traceA); o.field("trace_b", x.traceB)
+                }
+            }
             o.key("traces")
             try o.array(traces) { try $1.write(to: &$0) }
         }

@@ -10,9 +10,60 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
     public var hosts: [HostEntry]
     public var connections: [ConnectionEntry]
     public var findings: [Finding]
+    /// The same connection at several vantage points.
+    public var matches: [Match] = []
+    /// Clock of one trace relative to another.
+    public var clockOffsets: [Offset] = []
 
     enum CodingKeys: String, CodingKey {
         case casebookVersion = "casebook_version", cacheKey = "cache_key", `case`, traces, hosts, connections, findings
+        case matches, clockOffsets = "clock_offsets"
+    }
+
+    public struct Match: Codable, Sendable, Equatable {
+        public var traceA: String, streamA: Int, traceB: String, streamB: Int
+        public var method: String
+        public var evidence: String
+        enum CodingKeys: String, CodingKey {
+            case traceA = "trace_a", streamA = "stream_a", traceB = "trace_b", streamB = "stream_b", method, evidence
+        }
+    }
+
+    public struct Offset: Codable, Sendable, Equatable {
+        public var traceA: String, traceB: String
+        /// time in trace B ≈ time in trace A + offset_s
+        public var offsetS: Double
+        public var uncertaintyS: Double?
+        public var samples: Int
+        public var clientSide: String?
+        enum CodingKeys: String, CodingKey {
+            case traceA = "trace_a", traceB = "trace_b", offsetS = "offset_s", uncertaintyS = "uncertainty_s", samples
+            case clientSide = "client_side"
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        casebookVersion = try c.decode(String.self, forKey: .casebookVersion)
+        cacheKey = try c.decode(String.self, forKey: .cacheKey)
+        `case` = try c.decode(CaseInfo.self, forKey: .case)
+        traces = try c.decode([TraceEntry].self, forKey: .traces)
+        hosts = try c.decode([HostEntry].self, forKey: .hosts)
+        connections = try c.decode([ConnectionEntry].self, forKey: .connections)
+        findings = try c.decode([Finding].self, forKey: .findings)
+        matches = try c.decodeIfPresent([Match].self, forKey: .matches) ?? []
+        clockOffsets = try c.decodeIfPresent([Offset].self, forKey: .clockOffsets) ?? []
+    }
+
+    init(casebookVersion: String, cacheKey: String, case: CaseInfo, traces: [TraceEntry], hosts: [HostEntry],
+         connections: [ConnectionEntry], findings: [Finding]) {
+        self.casebookVersion = casebookVersion
+        self.cacheKey = cacheKey
+        self.case = `case`
+        self.traces = traces
+        self.hosts = hosts
+        self.connections = connections
+        self.findings = findings
     }
 
     public struct CaseInfo: Codable, Sendable, Equatable {

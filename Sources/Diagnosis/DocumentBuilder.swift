@@ -1,4 +1,5 @@
 import Capture
+import Correlation
 import Flows
 import Packets
 
@@ -89,6 +90,15 @@ extension DocumentBuilder.TraceResult {
 }
 
 extension DocumentBuilder {
+    public static func match(_ m: ConnectionMatch) -> AnalysisDocument.Match {
+        .init(traceA: m.traceA, streamA: m.streamA, traceB: m.traceB, streamB: m.streamB, method: m.method.rawValue, evidence: m.evidence)
+    }
+
+    public static func offset(_ o: ClockOffset) -> AnalysisDocument.Offset {
+        .init(traceA: o.traceA, traceB: o.traceB, offsetS: round6(o.offset), uncertaintyS: o.uncertainty.map(round6),
+              samples: o.samples, clientSide: o.clientSide)
+    }
+
     /// The facts of one trace for the document.
     public static func traceEntry(name: String, vantage: String?, sha256: String, format: String, linkTypes: [String],
                                   packets: Int, firstTime: String?, lastTime: String?, problems: [String],

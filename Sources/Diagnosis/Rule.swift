@@ -1,3 +1,4 @@
+import Correlation
 import Flows
 import Packets
 
@@ -9,14 +10,45 @@ public protocol Rule: Sendable {
     func findings(in trace: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding]
 }
 
-/// What every rule may use besides its trace: names for hosts, and the other traces of the case.
+/// A rule over the whole case (several vantage points): runs once, not per trace.
+public protocol CaseRule: Sendable {
+    var id: String { get }
+    func findings(context: RuleContext) -> [Finding]
+}
+
+/// What every rule may use besides its trace: names for hosts, the other traces of the case, and
+/// the correlation between them.
 public struct RuleContext: Sendable {
     public var aliases: [String: String]
     public var traces: [DocumentBuilder.TraceResult]
+    public var matches: [ConnectionMatch]
+    public var offsets: [ClockOffset]
 
-    public init(aliases: [String: String], traces: [DocumentBuilder.TraceResult]) {
+    public init(aliases: [String: String], traces: [DocumentBuilder.TraceResult],
+                matches: [ConnectionMatch] = [], offsets: [ClockOffset] = []) {
         self.aliases = aliases
         self.traces = traces
+        self.matches = matches
+        self.offsets = offsets
+    }
+
+    public func trace(_ name: String) -> DocumentBuilder.TraceResult? { traces.first { $0.entry.name == name } }
+
+    /// The trace nearer the clients of a matched pair: by vantage name, else the one whose
+    /// handshake takes longer (it sees the whole path), else the first.
+    public func clientSide(_ m: ConnectionMatch) -> (client: (DocumentBuilder.TraceResult, ConnectionSummary), server: (DocumentBuilder.TraceResult, ConnectionSummary))? {
+        guard let ta = trace(m.traceA), let tb = trace(m.traceB),
+              let ca = ta.connection(stream: m.streamA), let cb = tb.connection(stream: m.streamB) else { return nil }
+        func score(_ t: DocumentBuilder.TraceResult) -> Int {
+            let v = (t.entry.vantage ?? "").lowercased()
+            if v.contains("client") || v.contains("inside") && !v.contains("server") { return 1 }
+            if v.contains("server") { return -1 }
+            return 0
+        }
+        let sa = score(ta), sb = score(tb)
+        if sa != sb { return sa > sb ? ((ta, ca), (tb, cb)) : ((tb, cb), (ta, ca)) }
+        let ra = ca.handshake.synToSynAck ?? 0, rb = cb.handshake.synToSynAck ?? 0
+        return ra >= rb ? ((ta, ca), (tb, cb)) : ((tb, cb), (ta, ca))
     }
 
     /// "10.1.1.1 (ResourceServer1)" or "10.1.1.1".
@@ -43,14 +75,52 @@ public enum Rules {
         PerfRetransmissions(), PerfZeroWindow(), CaptureOffloadArtifact(), CaptureIncomplete(),
     ]
 
-    /// Every rule over every trace.
-    public static func run(_ traces: [DocumentBuilder.TraceResult], aliases: [String: String]) -> [Finding] {
-        let context = RuleContext(aliases: aliases, traces: traces)
+    /// Rules that need several vantage points.
+    public static let caseRules: [any CaseRule] = [MiddleboxTCPTerminating(), CloseByMiddlebox()]
+
+    /// Every rule over every trace, then the case rules, with the traces correlated first.
+    public static func run(_ traces: [DocumentBuilder.TraceResult], aliases: [String: String],
+                           correlation: (matches: [ConnectionMatch], offsets: [ClockOffset])? = nil) -> [Finding] {
+        let c = correlation ?? correlate(traces)
+        let context = RuleContext(aliases: aliases, traces: traces, matches: c.matches, offsets: c.offsets)
         var out: [Finding] = []
+        for rule in caseRules { out += rule.findings(context: context) }
         for rule in all {
             for t in traces { out += rule.findings(in: t, context: context) }
         }
+        return mergeAcrossVantagePoints(out, context: context)
+    }
+
+    /// The same finding for the same connection seen at two vantage points becomes one finding
+    /// whose evidence cites both traces.
+    static func mergeAcrossVantagePoints(_ findings: [Finding], context: RuleContext) -> [Finding] {
+        guard context.traces.count > 1, !context.matches.isEmpty else { return findings }
+        struct Ref: Hashable { var trace: String; var stream: Int }
+        var peers: [Ref: Set<Ref>] = [:]
+        for m in context.matches where m.method != .proxied {
+            let a = Ref(trace: m.traceA, stream: m.streamA), b = Ref(trace: m.traceB, stream: m.streamB)
+            peers[a, default: []].insert(b)
+            peers[b, default: []].insert(a)
+        }
+        var out: [Finding] = []
+        for f in findings {
+            let refs = f.connections.map { Ref(trace: $0.trace, stream: $0.stream) }
+            if let i = out.firstIndex(where: { g in
+                g.id == f.id && g.connections.contains { c in refs.contains { peers[$0]?.contains(Ref(trace: c.trace, stream: c.stream)) ?? false } }
+            }) {
+                let traces = Set(f.connections.map(\.trace)).sorted().joined(separator: ", ")
+                out[i].evidence += f.evidence
+                out[i].connections += f.connections.filter { c in !out[i].connections.contains(c) }
+                out[i].technical += " The same is seen in \(traces)."
+            } else {
+                out.append(f)
+            }
+        }
         return out
+    }
+
+    public static func correlate(_ traces: [DocumentBuilder.TraceResult]) -> (matches: [ConnectionMatch], offsets: [ClockOffset]) {
+        Correlator.correlate(traces.map { CorrelationInput(name: $0.entry.name, connections: $0.connections) })
     }
 }
 

@@ -127,6 +127,7 @@ final class Connection {
             if handshake.synFrame == nil {
                 handshake.synFrame = f.number
                 handshake.synTime = f.timestamp
+                handshake.synTTL = p.ip?.ttl
                 handshakeSYNDirection = d
             } else if d == handshakeSYNDirection && handshake.synAckFrame == nil {
                 handshake.synRetransmissions += 1
@@ -135,6 +136,7 @@ final class Connection {
             if handshake.synAckFrame == nil && (handshakeSYNDirection == nil || handshakeSYNDirection != d) {
                 handshake.synAckFrame = f.number
                 handshake.synAckTime = f.timestamp
+                handshake.synAckTTL = p.ip?.ttl
             }
         } else if fl.contains(.ack) && !fl.contains(.rst) && handshake.synAckFrame != nil && handshake.ackFrame == nil
                     && d != (handshakeSYNDirection.map { 1 - $0 } ?? -1) {

@@ -51,6 +51,9 @@ public struct ConnectionSummary: Sendable {
         public var synAckTime: Timestamp?
         public var ackFrame: Int?
         public var ackTime: Timestamp?
+        /// TTL (hop limit) of the first SYN and SYN/ACK as they arrived at this capture point.
+        public var synTTL: UInt8?
+        public var synAckTTL: UInt8?
         /// SYN → SYN/ACK (the path beyond the capture point plus the server), seconds.
         public var synToSynAck: Double? {
             guard let a = synTime, let b = synAckTime else { return nil }

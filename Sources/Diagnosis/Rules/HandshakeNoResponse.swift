@@ -40,6 +40,13 @@ struct HandshakeNoResponse: Rule {
             } else if let ok = answeredByAddress[server.address] {
                 technical += " The same server did answer on port \(ok.port) (stream \(ok.stream)), so the host is up and the path works: this port's SYNs are dropped (a firewall rule) or ignored."
             }
+            // Another vantage point nearer the server: did the SYNs get there?
+            for other in context.traces where other.entry.name != t.entry.name {
+                let seen = other.connections.contains { $0.client == c.client && $0.server == server }
+                technical += seen
+                    ? " \(other.entry.name)\(other.entry.vantage.map { " (vantage \($0))" } ?? "") does show these SYNs: they arrive there, so look beyond that point or at the answers' way back."
+                    : " \(other.entry.name)\(other.entry.vantage.map { " (vantage \($0))" } ?? "") has no packet of this connection: the SYNs were lost between the two capture points."
+            }
             return Finding(
                 id: id, severity: retried ? .error : .warning, confidence: retried ? .high : .medium,
                 title: "No answer to SYNs for \(server): \(tries) tries over \(String(format: "%.1f", span)) s",

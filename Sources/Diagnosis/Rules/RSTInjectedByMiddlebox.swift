@@ -70,13 +70,22 @@ struct RSTInjectedByMiddlebox: Rule {
                 evidence.append(.init(trace: name, frame: f, text: "a genuine packet from \(host): TTL \(g.ttl) (initial \(gInit), \(Evidence.hops(gInit - Int(g.ttl))))",
                                       fields: [host.isIPv6 ? "ipv6.src" : "ip.src": host.description, host.isIPv6 ? "ipv6.hlim" : "ip.ttl": "\(g.ttl)"]))
             }
+            // A second vantage point: the forged RST should be missing there.
+            var confirmation = ""
+            for other in context.traces where other.entry.name != name {
+                let present = other.events.resets.contains { $0.source == r.source && $0.destination == r.destination && $0.seq == r.seq }
+                let sawConnection = other.connections.contains { Set([$0.client, $0.server]) == Set([r.source, r.destination]) }
+                if !present {
+                    confirmation += " \(other.entry.name)\(other.entry.vantage.map { " (vantage \($0))" } ?? "") has no such RST\(sawConnection ? "" : ", nor any packet of this connection"): confirmed, it was created between the capture points."
+                }
+            }
             let streams = resets.map(\.stream)
             out.append(Finding(
-                id: id, severity: .error, confidence: rInit != gInit ? .high : .medium,
+                id: id, severity: .error, confidence: rInit != gInit || !confirmation.isEmpty ? .high : .medium,
                 title: rInit != gInit ? "RST from \(host) was not sent by \(host): TTL \(r.ttl) among its genuine \(g.ttl)s"
                                       : "RST from \(host) looks forged: TTL \(r.ttl) among its genuine \(g.ttl)s",
                 plain: "A connection was cut by a 'reset' message that pretends to come from \(context.plainName(host, role: "host")). Its fingerprints do not match the real machine: a device in between (a firewall or proxy) sent it." + (conn?.handshake.synAckFrame == nil ? " \(context.plainName(host, role: "host")) itself probably never saw the connection attempt." : ""),
-                technical: "\(resets.count) RST(s) carry source \(host) with TTL \(r.ttl) (initial TTL family \(rInit), \(Evidence.hops(rInit - Int(r.ttl)))), while \(g.count) other packets from \(host) in this trace have TTL \(g.ttl) (family \(gInit), \(Evidence.hops(gInit - Int(g.ttl)))). A host does not change its initial TTL per packet; a device \(rInit == Int(r.ttl) ? "with no router between it and the capture point" : Evidence.hops(rInit - Int(r.ttl)) + " from the capture point") and initial TTL \(rInit) forged the reset.\(timing) This is not a refusal by the server.",
+                technical: "\(resets.count) RST(s) carry source \(host) with TTL \(r.ttl) (initial TTL family \(rInit), \(Evidence.hops(rInit - Int(r.ttl)))), while \(g.count) other packets from \(host) in this trace have TTL \(g.ttl) (family \(gInit), \(Evidence.hops(gInit - Int(g.ttl)))). A host does not change its initial TTL per packet; a device \(rInit == Int(r.ttl) ? "with no router between it and the capture point" : Evidence.hops(rInit - Int(r.ttl)) + " from the capture point") and initial TTL \(rInit) forged the reset.\(timing) This is not a refusal by the server.\(confirmation)",
                 connections: streams.compactMap { s in t.connection(stream: s).map { Evidence.ref($0, name) } },
                 evidence: evidence,
                 displayFilter: host.isIPv6 ? "ipv6.src == \(host) && tcp.flags.reset == 1 && ipv6.hlim == \(r.ttl)"

@@ -1,0 +1,64 @@
+import CasebookKit
+import Correlation
+import Diagnosis
+import TestSupport
+import XCTest
+
+/// Stories that need two vantage points, on the lab's two-sided captures.
+final class MultiVantageTests: XCTestCase {
+    func run(_ lab: String) throws -> (findings: [Finding], matches: [ConnectionMatch], offsets: [ClockOffset]) {
+        let traces = try ["client", "server"].map { (v: String) in
+            try Casebook.analyzeTrace(path: Fixtures.lab("\(lab)/\(v).pcap"), name: "\(v).pcap", vantage: v, sha256: "")
+        }
+        let c = Rules.correlate(traces)
+        return (Rules.run(traces, aliases: [:], correlation: c), c.matches, c.offsets)
+    }
+
+    func testTLSProxyTerminatesTCPAndClosesBothSides() throws {
+        let r = try run("tls-proxy-reset")
+        XCTAssertEqual(r.matches.first.map { [$0.streamA, $0.streamB] }, [0, 0])
+        XCTAssertEqual(r.matches.first?.method, .proxied)
+        XCTAssertTrue(r.offsets.isEmpty, "no segment passes both capture points unchanged, so no causality bounds")
+        let t = r.findings.filter { $0.id == "middlebox.tcp-terminating" }
+        XCTAssertEqual(t.count, 2, "the failing connection and the one in the other direction")
+        let f = t[0]
+        for fact in ["client ISN 937522549 vs 937621653", "client window scale 10 (×1024) vs 3 (×8)", "ECN on the SYN true vs false",
+                     "the SYN reaches the server with TTL 255 (initial 255, 0 hops away) — the device sits on the server's own segment",
+                     "handshake RTT 3.79 ms on the client side"] {
+            XCTAssertTrue(f.technical.contains(fact), "missing: \(fact)\n\(f.technical)")
+        }
+        let close = r.findings.filter { $0.id == "close.by-middlebox" }
+        XCTAssertEqual(close.count, 1)
+        XCTAssertEqual(close[0].evidence.map { "\($0.trace):\($0.frame)" }, ["client.pcap:6", "server.pcap:8", "server.pcap:6"])
+        XCTAssertTrue(close[0].technical.contains("comes 189 µs after the server's last data (frame 6), but the client is 3.79 ms away"), close[0].technical)
+        XCTAssertEqual(close[0].confidence, "high")
+    }
+
+    func testOneWayNATMatchedByISNAndClockOffset() throws {
+        let r = try run("one-way-nat")
+        // The client's SYN stream and the SYN/ACK stream from the NAT address are both the server's stream 1.
+        XCTAssertTrue(r.matches.contains { $0.streamA == 1 && $0.streamB == 1 && $0.method == .sameSegments })
+        XCTAssertTrue(r.matches.contains { $0.streamA == 2 && $0.streamB == 1 && $0.method == .translated && $0.evidence.hasPrefix("server ISN") })
+        let o = try XCTUnwrap(r.offsets.first)
+        XCTAssertEqual(o.clientSide, "client.pcap")
+        // Both captures ran on one clock: the estimate must contain 0 within its uncertainty.
+        XCTAssertLessThanOrEqual(abs(o.offset), try XCTUnwrap(o.uncertainty) + 1e-9)
+        XCTAssertEqual(r.findings.filter { $0.id == "handshake.synack-from-unexpected-address" }.count, 1)
+    }
+
+    func testForgedResetConfirmedByItsAbsenceAtTheServer() throws {
+        let r = try run("forged-rst")
+        let f = try XCTUnwrap(r.findings.first { $0.id == "rst.injected-by-middlebox" })
+        XCTAssertTrue(f.technical.contains("server.pcap (vantage server) has no such RST, nor any packet of this connection"), f.technical)
+        // The genuine refusal on port 81, seen at both vantage points, is one finding citing both traces.
+        let refused = r.findings.filter { $0.id == "handshake.refused" }
+        XCTAssertEqual(refused.count, 1)
+        XCTAssertEqual(Set(refused[0].evidence.map(\.trace)), ["client.pcap", "server.pcap"])
+    }
+
+    func testDroppedSYNsLocalisedBetweenTheVantagePoints() throws {
+        let r = try run("basic")
+        let f = try XCTUnwrap(r.findings.first { $0.id == "handshake.no-response" })
+        XCTAssertTrue(f.technical.contains("server.pcap (vantage server) has no packet of this connection: the SYNs were lost between the two capture points"), f.technical)
+    }
+}
