@@ -1,3 +1,4 @@
+import Capture
 import Correlation
 import Flows
 import Packets
@@ -39,6 +40,15 @@ public struct RuleContext: Sendable {
     public func clientSide(_ m: ConnectionMatch) -> (client: (DocumentBuilder.TraceResult, ConnectionSummary), server: (DocumentBuilder.TraceResult, ConnectionSummary))? {
         guard let ta = trace(m.traceA), let tb = trace(m.traceB),
               let ca = ta.connection(stream: m.streamA), let cb = tb.connection(stream: m.streamB) else { return nil }
+        // The connection's first SYN shows up first at the capture point nearer its initiator
+        // (clock offset applied when known; margin for clock error).
+        if let sa = ca.handshake.synTime, let sb = cb.handshake.synTime {
+            let o = offsets.first { $0.traceA == m.traceA && $0.traceB == m.traceB }
+            let delta = Timestamp.interval(from: sa, to: sb) - (o?.offset ?? 0)
+            let margin = max(o?.uncertainty ?? 0, 0.000_05)
+            if delta > margin { return ((ta, ca), (tb, cb)) }
+            if delta < -margin { return ((tb, cb), (ta, ca)) }
+        }
         func score(_ t: DocumentBuilder.TraceResult) -> Int {
             let v = (t.entry.vantage ?? "").lowercased()
             if v.contains("client") || v.contains("inside") && !v.contains("server") { return 1 }

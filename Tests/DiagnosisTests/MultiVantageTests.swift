@@ -32,6 +32,10 @@ final class MultiVantageTests: XCTestCase {
         XCTAssertEqual(close[0].evidence.map { "\($0.trace):\($0.frame)" }, ["client.pcap:6", "server.pcap:8", "server.pcap:6"])
         XCTAssertTrue(close[0].technical.contains("comes 189 µs after the server's last data (frame 6), but the client is 3.79 ms away"), close[0].technical)
         XCTAssertEqual(close[0].confidence, "high")
+        // With the server's trace at hand, the ServerHello was sent: not an application silence.
+        XCTAssertFalse(r.findings.contains { $0.id == "app.no-response" })
+        // The reverse-direction connection is oriented by where its SYN appears first.
+        XCTAssertTrue(t[1].title.contains("between server.pcap and client.pcap terminates TCP for 10.2.2.2:50123"), t[1].title)
     }
 
     func testOneWayNATMatchedByISNAndClockOffset() throws {

@@ -10,7 +10,16 @@ struct AppNoResponse: Rule {
 
     func findings(in t: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding] {
         let name = t.entry.name
+        // Connections whose server side, seen in another trace, did send an answer: then the
+        // application answered and something in between lost it (close.by-middlebox tells that story).
+        var answeredElsewhere = Set<Int>()
+        for m in context.matches {
+            let (mine, other, otherStream) = m.traceA == name ? (m.streamA, m.traceB, m.streamB) : (m.streamB, m.traceA, m.streamA)
+            guard m.traceA == name || m.traceB == name, let oc = context.trace(other)?.connection(stream: otherStream) else { continue }
+            if oc.application.lastServerDataFrame != nil || oc.application.tlsServerHelloFrame != nil { answeredElsewhere.insert(mine) }
+        }
         return t.connections.compactMap { c in
+            guard !answeredElsewhere.contains(c.stream) else { return nil }
             let a = c.application
             guard let kind = a.guess, let requestFrame = a.lastClientCommandFrame ?? a.tlsClientHelloFrame else { return nil }
             // The server sent nothing after the request.
@@ -58,7 +67,7 @@ struct AppNoResponse: Rule {
                 evidence: evidence,
                 displayFilter: "tcp.stream eq \(c.stream)",
                 nextSteps: [
-                    "Ask the owners of the \(kind.rawValue.uppercased()) service on \(c.server) why it did not answer at \(c.startTime.rfc3339): application logs, queue/backend health (for SMTP: content filter, storage, relay).",
+                    "Ask the owners of the \(kind.rawValue.uppercased()) service on \(c.server) why it did not answer at \(c.startTime.rfc3339): application logs, queue and backend health" + (kind == .smtp ? " (content filter, storage, next relay)." : kind == .tls ? " (certificate, TLS versions and ciphers offered in the ClientHello, SNI)." : " (upstream services, worker pool)."),
                     c.closedByServer == false ? "Check timeouts: the client gave up\(waited); the server may need longer or be blocked." : "Check the server's own timeouts and why it closed without answering.",
                 ],
                 wouldDisprove: [
