@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Correlation", "CasebookKit", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Packets", "Capture", "TestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
-        .testTarget(name: "LogsTests", dependencies: ["Logs"]),
+        .testTarget(name: "LogsTests", dependencies: ["Logs", "Packets", "TestSupport"]),
         .testTarget(name: "CaseFileTests", dependencies: ["CaseFile", "TestSupport"]),
         .testTarget(name: "CasebookKitTests", dependencies: ["CasebookKit", "CaseFile", "Capture", "Diagnosis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["casebook", "TestSupport"]),
