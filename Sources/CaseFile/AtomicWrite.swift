@@ -7,21 +7,7 @@ import Glibc
 /// renamed into place, so a reader (or a crash) never sees a half-written file.
 public enum AtomicWrite {
     public static func write(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
-            throw CaseError("\(dir.path): cannot create a file there")
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: tmp)
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            try rename(tmp, to: url)
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw error
-        }
+        try write(to: url) { try $0.write(contentsOf: data) }
     }
 
     /// Writes through `body` into a temporary file, then renames it into place.
