@@ -38,7 +38,7 @@ let package = Package(
             // `analyze` on the 1 M-packet benchmark. Debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "Correlation", dependencies: ["Capture", "Packets", "Flows"]),
-        .target(name: "Diagnosis", dependencies: ["Capture", "Packets", "Flows", "Correlation"]),
+        .target(name: "Diagnosis", dependencies: ["Capture", "Packets", "Flows", "Correlation", "Logs"]),
         .target(name: "Markup", dependencies: ["CLibXML2"]),
         .target(name: "Logs", dependencies: ["Packets"]),
         .target(
@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketsTests", dependencies: ["Packets", "Capture", "TestSupport"]),
-        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Correlation", "CasebookKit", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Correlation", "Logs", "CasebookKit", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Packets", "Capture", "TestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "Packets", "TestSupport"]),

@@ -66,7 +66,9 @@ public enum AnalysisSummary {
         for (i, f) in sorted.enumerated() {
             out += "\n\(i + 1). [\(f.severity), \(f.confidence) confidence] \(f.title)\n   id: \(f.id)\n"
             out += wrap(f.technical, indent: "   ") + "\n"
-            for e in f.evidence.prefix(6) { out += "   - \(e.trace) frame \(e.frame): \(e.text)\n" }
+            for e in f.evidence.prefix(6) {
+                out += "   - \(e.trace) \(e.fields["log.line"] != nil ? "line" : "frame") \(e.frame): \(e.text)\n"
+            }
             out += "   Wireshark: \(f.displayFilter)\n"
             if let step = f.nextSteps.first { out += "   Next: \(step)\n" }
         }

@@ -3,6 +3,7 @@ import Capture
 import Diagnosis
 import Flows
 import Foundation
+import Logs
 import Packets
 
 extension Casebook {
@@ -52,10 +53,23 @@ extension Casebook {
             }
             results.append(result)
         }
+        // Logs and configs of the case, for the rules that quote them.
+        var logEntries: [LogEntry] = []
+        var natRules: [StaticNATRule] = []
+        for attachment in manifest.attachments where attachment.kind == .log || attachment.kind == .config {
+            let url = ws.evidenceDirectory.appendingPathComponent(attachment.stored)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            if attachment.kind == .config {
+                if let config = try? ConfigFile.parse(text: text, name: attachment.stored) { natRules += config.staticNATRules }
+            } else if let log = try? LogFile.parse(text: text, name: attachment.stored) {
+                logEntries += log.entries
+            }
+        }
         let correlation = Rules.correlate(results)
         var doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
                                            traces: results, aliases: manifest.aliases,
-                                           findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation))
+                                           findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation,
+                                                              logEntries: logEntries, natRules: natRules))
         doc.matches = correlation.matches.map(DocumentBuilder.match)
         doc.clockOffsets = correlation.offsets.map(DocumentBuilder.offset)
         try wrapped {

@@ -1,6 +1,7 @@
 import Capture
 import Correlation
 import Flows
+import Logs
 import Packets
 
 /// A diagnosis rule: owns one contract finding id and turns what the conversation layer saw
@@ -24,13 +25,19 @@ public struct RuleContext: Sendable {
     public var traces: [DocumentBuilder.TraceResult]
     public var matches: [ConnectionMatch]
     public var offsets: [ClockOffset]
+    /// Firewall log entries and static NAT rules attached to the case.
+    public var logEntries: [LogEntry]
+    public var natRules: [StaticNATRule]
 
     public init(aliases: [String: String], traces: [DocumentBuilder.TraceResult],
-                matches: [ConnectionMatch] = [], offsets: [ClockOffset] = []) {
+                matches: [ConnectionMatch] = [], offsets: [ClockOffset] = [],
+                logEntries: [LogEntry] = [], natRules: [StaticNATRule] = []) {
         self.aliases = aliases
         self.traces = traces
         self.matches = matches
         self.offsets = offsets
+        self.logEntries = logEntries
+        self.natRules = natRules
     }
 
     public func trace(_ name: String) -> DocumentBuilder.TraceResult? { traces.first { $0.entry.name == name } }
@@ -86,13 +93,15 @@ public enum Rules {
     ]
 
     /// Rules that need several vantage points.
-    public static let caseRules: [any CaseRule] = [MiddleboxTCPTerminating(), CloseByMiddlebox()]
+    public static let caseRules: [any CaseRule] = [MiddleboxTCPTerminating(), CloseByMiddlebox(), LogContradiction()]
 
     /// Every rule over every trace, then the case rules, with the traces correlated first.
     public static func run(_ traces: [DocumentBuilder.TraceResult], aliases: [String: String],
-                           correlation: (matches: [ConnectionMatch], offsets: [ClockOffset])? = nil) -> [Finding] {
+                           correlation: (matches: [ConnectionMatch], offsets: [ClockOffset])? = nil,
+                           logEntries: [LogEntry] = [], natRules: [StaticNATRule] = []) -> [Finding] {
         let c = correlation ?? correlate(traces)
-        let context = RuleContext(aliases: aliases, traces: traces, matches: c.matches, offsets: c.offsets)
+        let context = RuleContext(aliases: aliases, traces: traces, matches: c.matches, offsets: c.offsets,
+                                  logEntries: logEntries, natRules: natRules)
         var out: [Finding] = []
         for rule in caseRules { out += rule.findings(context: context) }
         for rule in all {

@@ -26,7 +26,9 @@ public struct ConfigFile: Sendable {
             if LogFormat.ciscoIOSConfig.matches(line), line.trimmingCharacters(in: .whitespaces) != "!" { looksLikeConfig = true }
             do throws(LineError) {
                 switch try parser.parse(line, lineNumber: number) {
-                case let .staticNAT(rule): result.staticNATRules.append(rule)
+                case var .staticNAT(rule):
+                    rule.sourceFile = name
+                    result.staticNATRules.append(rule)
                 case let .hostname(h): result.hostname = h
                 case .otherNAT:
                     result.otherNATLines.append(UnparsedLine(lineNumber: number, text: String(line), reason: "NAT other than a static translation"))

@@ -25,6 +25,8 @@ public struct StaticNATRule: Sendable, Equatable {
     /// 1-based line of the rule in its file, and the line as written.
     public var lineNumber: Int
     public var rawLine: String
+    /// The config file it was read from (set by ``ConfigFile``).
+    public var sourceFile: String = ""
 
     public var real: Endpoint? { realPort.map { Endpoint(realAddress, $0) } }
     public var translated: Endpoint? { translatedPort.map { Endpoint(translatedAddress, $0) } }

@@ -1,6 +1,7 @@
 import CasebookKit
 import Correlation
 import Diagnosis
+import Logs
 import TestSupport
 import XCTest
 
@@ -64,5 +65,35 @@ final class MultiVantageTests: XCTestCase {
         let r = try run("basic")
         let f = try XCTUnwrap(r.findings.first { $0.id == "handshake.no-response" })
         XCTAssertTrue(f.technical.contains("server.pcap (vantage server) has no packet of this connection: the SYNs were lost between the two capture points"), f.technical)
+    }
+}
+
+/// Firewall logs and router configs tied to the traces.
+final class LogEvidenceTests: XCTestCase {
+    func testCheckPointLogExplainsTheTLSFailureWithTheReplyDirectionDrop() throws {
+        let traces = try ["client", "server"].map { (v: String) in
+            try Casebook.analyzeTrace(path: Fixtures.lab("tls-proxy-reset/\(v).pcap"), name: "\(v).pcap", vantage: v, sha256: "")
+        }
+        let log = try LogFile.parse(text: String(contentsOfFile: Fixtures.lab("tls-proxy-reset/firewall.log"), encoding: .utf8), name: "firewall.log")
+        let all = Rules.run(traces, aliases: [:], logEntries: log.entries)
+        let f = all.filter { $0.id == "log.contradiction" }
+        XCTAssertEqual(f.count, 1)
+        XCTAssertEqual(f[0].confidence, "high")
+        XCTAssertEqual(f[0].evidence.filter { $0.trace == "firewall.log" }.map(\.frame), [1, 2], "accept line 1, drop line 2")
+        XCTAssertTrue(f[0].technical.contains("firewall.log line 2: drop 10.2.2.2:5061 → 10.1.1.1:53695 (TLS connection has to be closed)"), f[0].technical)
+        XCTAssertTrue(f[0].technical.contains("for the reply direction"))
+        // The connection in the other direction, allowed by rule 12, worked: no finding for it.
+        XCTAssertFalse(f.contains { $0.title.contains("50123") })
+    }
+
+    func testIOSStaticNATExplainsTheOneWayTranslation() throws {
+        let traces = try ["client", "server"].map { (v: String) in
+            try Casebook.analyzeTrace(path: Fixtures.lab("one-way-nat/\(v).pcap"), name: "\(v).pcap", vantage: v, sha256: "")
+        }
+        let config = try ConfigFile.parse(text: String(contentsOfFile: Fixtures.lab("one-way-nat/router-config.txt"), encoding: .utf8), name: "router-config.txt")
+        let f = try XCTUnwrap(Rules.run(traces, aliases: [:], natRules: config.staticNATRules).first { $0.id == "handshake.synack-from-unexpected-address" })
+        XCTAssertTrue(f.technical.contains("router-config.txt line 13 `ip nat outside source static 10.1.1.1 198.51.100.1`"), f.technical)
+        XCTAssertTrue(f.technical.contains("server.pcap shows the same SYN/ACK (server ISN"), f.technical)
+        XCTAssertTrue(f.evidence.contains { $0.trace == "router-config.txt" && $0.frame == 13 })
     }
 }

@@ -1,5 +1,6 @@
 import Capture
 import Flows
+import Foundation
 import Packets
 
 /// handshake.synack-from-unexpected-address: a SYN/ACK whose ports and ack number (ISN + 1)
@@ -32,6 +33,20 @@ struct SynAckFromUnexpectedAddress: Rule {
                 story += "; the client reset it (frame \(r.frame))"
             }
             story += "."
+            // Another vantage point with the same SYN/ACK (same server ISN) from the untranslated address.
+            for m in context.matches where m.method == .translated && ((m.traceA == name && m.streamA == u.synAck.stream) || (m.traceB == name && m.streamB == u.synAck.stream)) {
+                let (other, stream) = m.traceA == name ? (m.traceB, m.streamB) : (m.traceA, m.streamA)
+                if let oc = context.trace(other)?.connection(stream: stream), let frame = oc.handshake.synAckFrame {
+                    story += " \(other) shows the same SYN/ACK (\(m.evidence), frame \(frame)) leaving from \(oc.server.address): the address is translated between the two capture points."
+                    evidence.append(.init(trace: other, frame: frame, text: "the same SYN/ACK before translation, from \(oc.server.address)", fields: ["tcp.stream": "\(stream)"]))
+                }
+            }
+            // A static NAT rule in an attached config that maps the two addresses explains it.
+            if let rule = context.natRules.first(where: { Set([$0.realAddress, $0.translatedAddress]) == Set([target.address, answerer]) }) {
+                story += " The attached config has the translation: \(rule.sourceFile) line \(rule.lineNumber) `\(rule.rawLine.trimmingCharacters(in: .whitespaces))` maps \(rule.realAddress) to \(rule.translatedAddress) (\(rule.side.rawValue) source static NAT), so replies from the server leave with \(answerer) while the client addressed \(target.address) directly."
+                evidence.append(.init(trace: rule.sourceFile, frame: rule.lineNumber, text: rule.rawLine.trimmingCharacters(in: .whitespaces),
+                                      fields: ["log.line": "\(rule.lineNumber)"]))
+            }
             let synAcks = all.flatMap(\.synAckFrames)
             if synAcks.count > 1 {
                 story += " The same happened \(synAcks.count) times: every SYN/ACK (frames \(synAcks.map(String.init).joined(separator: ", "))) came from \(answerer)."
