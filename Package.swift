@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +41,9 @@ let package = Package(
         .target(name: "Correlation", dependencies: ["Capture", "Packets", "Flows"]),
         .target(name: "Diagnosis", dependencies: ["Capture", "Packets", "Flows", "Correlation", "Logs"]),
         .target(name: "Markup", dependencies: ["CLibXML2"]),
+        .target(
+            name: "Report",
+            dependencies: ["Diagnosis", "Markup", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Logs", dependencies: ["Packets"]),
         .target(
             name: "CaseFile",
@@ -49,11 +53,11 @@ let package = Package(
             ]),
         .target(
             name: "CasebookKit",
-            dependencies: ["Capture", "Packets", "Flows", "Correlation", "Diagnosis", "Logs", "CaseFile", "Markup"]),
+            dependencies: ["Capture", "Packets", "Flows", "Correlation", "Diagnosis", "Logs", "CaseFile", "Markup", "Report"]),
         .executableTarget(
             name: "casebook",
             dependencies: [
-                "CasebookKit",
+                "CasebookKit", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "Correlation", "Logs", "CasebookKit", "TestSupport"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Packets", "Capture", "TestSupport"]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Diagnosis", "Markup", "CasebookKit", "CaseFile", "TestSupport"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "Packets", "TestSupport"]),
         .testTarget(name: "CaseFileTests", dependencies: ["CaseFile", "TestSupport"]),
         .testTarget(name: "CasebookKitTests", dependencies: ["CasebookKit", "CaseFile", "Capture", "Diagnosis", "TestSupport"]),

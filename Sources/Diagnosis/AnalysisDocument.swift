@@ -14,10 +14,48 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
     public var matches: [Match] = []
     /// Clock of one trace relative to another.
     public var clockOffsets: [Offset] = []
+    /// Packet rows of the connections findings cite (for ladder diagrams); filled by `report`.
+    public var exchanges: [Exchange] = []
+
+    /// The packets of one connection in one trace, summarised: first and last packets and every
+    /// evidence frame, with the counts of what was left out.
+    public struct Exchange: Codable, Sendable, Equatable {
+        public var trace: String
+        public var stream: Int
+        public var client: String
+        public var server: String
+        public var rows: [Row]
+        public var omitted: Int
+
+        public struct Row: Codable, Sendable, Equatable {
+            public var frame: Int
+            /// Seconds since the connection's first packet.
+            public var time: Double
+            public var fromClient: Bool
+            public var flags: String
+            public var seq: UInt32
+            public var ack: UInt32?
+            public var length: Int
+            public var ttl: Int
+            public var tags: [String]
+            /// Rows left out before this one (elided range).
+            public var skippedBefore: Int
+
+            public init(frame: Int, time: Double, fromClient: Bool, flags: String, seq: UInt32, ack: UInt32?, length: Int,
+                        ttl: Int, tags: [String], skippedBefore: Int) {
+                self.frame = frame; self.time = time; self.fromClient = fromClient; self.flags = flags; self.seq = seq
+                self.ack = ack; self.length = length; self.ttl = ttl; self.tags = tags; self.skippedBefore = skippedBefore
+            }
+        }
+
+        public init(trace: String, stream: Int, client: String, server: String, rows: [Row], omitted: Int) {
+            self.trace = trace; self.stream = stream; self.client = client; self.server = server; self.rows = rows; self.omitted = omitted
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case casebookVersion = "casebook_version", cacheKey = "cache_key", `case`, traces, hosts, connections, findings
-        case matches, clockOffsets = "clock_offsets"
+        case matches, clockOffsets = "clock_offsets", exchanges
     }
 
     public struct Match: Codable, Sendable, Equatable {
@@ -53,6 +91,7 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         findings = try c.decode([Finding].self, forKey: .findings)
         matches = try c.decodeIfPresent([Match].self, forKey: .matches) ?? []
         clockOffsets = try c.decodeIfPresent([Offset].self, forKey: .clockOffsets) ?? []
+        exchanges = try c.decodeIfPresent([Exchange].self, forKey: .exchanges) ?? []
     }
 
     init(casebookVersion: String, cacheKey: String, case: CaseInfo, traces: [TraceEntry], hosts: [HostEntry],

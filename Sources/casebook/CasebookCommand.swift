@@ -20,7 +20,7 @@ struct CasebookCommand: ParsableCommand {
         commandName: "casebook",
         abstract: "A case notebook for troubleshooting failing TCP connections.",
         version: Casebook.version,
-        subcommands: [New.self, Attach.self, Note.self, Alias.self, List.self, Show.self, Analyze.self])
+        subcommands: [New.self, Attach.self, Note.self, Alias.self, List.self, Show.self, Analyze.self, ReportCommand.self])
 
     /// Exit codes: 0 success, 1 bad input (one line on stderr), 2 usage error.
     static func main() {

@@ -4,6 +4,8 @@ import Glibc
 import ArgumentParser
 import CaseFile
 import CasebookKit
+import Foundation
+import Report
 
 extension AttachmentKind: ExpressibleByArgument {}
 
@@ -109,6 +111,31 @@ struct Analyze: ParsableCommand {
             let doc = try options.casebook.analyze(case: caseReference, progress: progress)
             if progress != nil { FileHandleStderr.write("\u{1B}[2K\r") }
             print(AnalysisSummary.render(doc), terminator: "")
+        }
+    }
+}
+
+extension ReportInput.Audience: ExpressibleByArgument {}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML report (executive and technical parts, ladder diagrams).")
+    @Argument(help: "Case id or path.") var caseReference: String
+    @Option(name: .shortAndLong, help: "Output file (default: CASE/report/report.html).") var output: String?
+    @Option(help: "technical, executive or both.") var audience: ReportInput.Audience = .both
+    @Option(help: "Directory with report.html.mustache and its partials (default: ./Templates).") var templates: String?
+    @Flag(help: "Open the report with xdg-open afterwards.") var open = false
+    @OptionGroup var options: RootOptions
+
+    func run() throws {
+        let url = try options.casebook.report(case: caseReference, output: output, audience: audience, templates: templates)
+        print("report written to \(url.path)")
+        if open {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["xdg-open", url.path]
+            if (try? p.run()) == nil { print("(could not run xdg-open; open the file in a browser)") }
         }
     }
 }

@@ -1,0 +1,89 @@
+import CaseFile
+import CasebookKit
+import Foundation
+import Markup
+import Report
+import TestSupport
+import XCTest
+
+final class ReportTests: XCTestCase {
+    var templates: String { Fixtures.repoRoot.appendingPathComponent("Templates").path }
+
+    func makeCase(_ lab: String, root: URL) throws -> Casebook {
+        let cb = Casebook(locator: CaseLocator(root: root.path))
+        _ = try cb.newCase(id: "c", title: "TLS to the SIP server fails")
+        for v in ["client", "server"] {
+            _ = try cb.attach(case: "c", files: [Fixtures.lab("\(lab)/\(v).pcap")], vantage: v, kind: nil)
+        }
+        return cb
+    }
+
+    func testReportOfTheTLSProxyStory() throws {
+        let root = try Fixtures.scratch()
+        let cb = try makeCase("tls-proxy-reset", root: root)
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("tls-proxy-reset/firewall.log")], vantage: nil, kind: nil)
+        _ = try cb.alias(case: "c", address: "10.1.1.1", name: "SfB-FE-1")
+        let url = try cb.report(case: "c", output: nil, audience: .both, templates: templates)
+        XCTAssertEqual(url.path, root.appendingPathComponent("c/report/report.html").path)
+        let html = try String(contentsOf: url, encoding: .utf8)
+        let tree = try MarkupDocument.parseXML(html)
+        // Executive part: one picture per problem, the device marked for the middlebox close.
+        XCTAssertTrue(html.contains("For the meeting: what went wrong, in plain words"))
+        XCTAssertTrue(html.contains("Neither side closed 10.1.1.1:53695 → 10.2.2.2:5061: a device between them did"))
+        XCTAssertTrue(html.contains("<rect class=\"box bad\" x=\"300\""), "the firewall box is marked")
+        // Technical part: ladder with the FIN the proxy sent, highlighted as evidence, and the log lines.
+        let groups = tree.elements(named: "g").filter { $0.attributes["class"]?.contains("evidence") == true }
+        XCTAssertTrue(groups.contains { $0.elements(named: "text").contains { $0.text.hasPrefix("#6 FIN, ACK") } })
+        XCTAssertTrue(html.contains("firewall.log</td><td>line 2</td>"))
+        XCTAssertTrue(html.contains("10.1.1.1:53695 (SfB-FE-1)"))
+        // Custody: every trace's SHA-256.
+        let sha = try FileDigest.sha256(of: URL(fileURLWithPath: Fixtures.lab("tls-proxy-reset/client.pcap")))
+        XCTAssertTrue(html.contains(sha))
+        XCTAssertFalse(html.contains("http://") && html.contains("<script"), "no scripts")
+        XCTAssertLessThan(html.utf8.count, 500_000)
+    }
+
+    func testAudiences() throws {
+        let root = try Fixtures.scratch()
+        let cb = try makeCase("basic", root: root)
+        let exec = try String(contentsOf: cb.report(case: "c", output: root.appendingPathComponent("e.html").path, audience: .executive, templates: templates), encoding: .utf8)
+        XCTAssertTrue(exec.contains("id=\"executive\""))
+        XCTAssertFalse(exec.contains("id=\"technical\""))
+        let tech = try String(contentsOf: cb.report(case: "c", output: root.appendingPathComponent("t.html").path, audience: .technical, templates: templates), encoding: .utf8)
+        XCTAssertFalse(tech.contains("id=\"executive\""))
+        XCTAssertTrue(tech.contains("handshake.refused"))
+    }
+
+    func testHostileContentIsEscapedAndTheFileStaysWellFormed() throws {
+        let root = try Fixtures.scratch()
+        let cb = Casebook(locator: CaseLocator(root: root.path))
+        _ = try cb.newCase(id: "c", title: "\"><script>alert('title')</script>")
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("basic/client.pcap")], vantage: "<svg onload=alert(1)>", kind: nil)
+        _ = try cb.alias(case: "c", address: "10.0.2.20", name: "<img src=x onerror=alert(2)>\u{1}\u{7}")
+        _ = try cb.note(case: "c", text: "look: <svg onload=alert(3)> & \u{0B}\u{1B}[31m red \"quotes\"")
+        let scratch = try Fixtures.scratch()
+        let hugeLine = "action=drop src=10.0.2.20 s_port=8081 dst=10.0.1.10 service=40002 proto=tcp comment=\"" + String(repeating: "<script>x</script>", count: 600_000) + "\"\n"
+        let log = scratch.appendingPathComponent("x\"><img src=x onerror=alert(4)>.log")
+        try hugeLine.write(to: log, atomically: true, encoding: .utf8)
+        _ = try cb.attach(case: "c", files: [log.path], vantage: nil, kind: .log)
+        let url = try cb.report(case: "c", output: nil, audience: .both, templates: templates)
+        let html = try String(contentsOf: url, encoding: .utf8)
+        let tree = try MarkupDocument.parseXML(html)
+        XCTAssertTrue(tree.elements(named: "script").isEmpty)
+        XCTAssertTrue(tree.elements(named: "img").isEmpty)
+        func attributes(_ n: MarkupNode) -> [String] { Array(n.attributes.keys) + n.children.flatMap(attributes) }
+        XCTAssertFalse(attributes(tree).contains { $0.lowercased().hasPrefix("on") }, "no event handler attribute anywhere")
+        XCTAssertTrue(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
+        XCTAssertFalse(html.contains("\u{1}") || html.contains("\u{1B}"), "control characters dropped")
+        XCTAssertLessThan(html.utf8.count, 1_000_000, "a 10 MB log line does not end up in the page")
+    }
+
+    func testMissingTemplatesGiveOneLine() throws {
+        let root = try Fixtures.scratch()
+        let cb = try makeCase("basic", root: root)
+        let empty = try Fixtures.scratch().path
+        XCTAssertThrowsError(try cb.report(case: "c", output: nil, audience: .both, templates: empty)) {
+            XCTAssertEqual(($0 as? CasebookError)?.message, "\(empty): no report.html.mustache in this templates directory")
+        }
+    }
+}
