@@ -5,7 +5,7 @@ DEMO_CASE    := lab-basic
 DEMO_ROOT    := Cases/examples
 BIN          := .build/debug/casebook
 
-.PHONY: all deps build demo test conformance baselines lab check-imports clean bench
+.PHONY: all deps build demo test conformance baselines lab check-imports clean bench screenshots
 
 all: build
 
@@ -40,6 +40,11 @@ demo: build
 	@$(BIN) analyze one-way-nat --root $(DEMO_ROOT) | sed -n '/^FINDINGS/,/^TRACES/p'
 	@echo "The analysis documents are in $(DEMO_ROOT)/<case>/analysis/analysis.json (for example $(DEMO_ROOT)/$(DEMO_CASE)/analysis/analysis.json)."
 	@echo "Other example cases: $$(ls $(DEMO_ROOT) | tr '\n' ' ')"
+	@echo
+	@echo "== casebook report tls-proxy-reset --root $(DEMO_ROOT)   (seed 004, two vantage points and a firewall log)"
+	@$(BIN) report tls-proxy-reset --root $(DEMO_ROOT)
+	@$(BIN) report $(DEMO_CASE) --root $(DEMO_ROOT)
+	@echo "Open the report in a browser: $(CURDIR)/$(DEMO_ROOT)/tls-proxy-reset/report/report.html"
 
 # Only Capture may import CPcap and only Markup may import CLibXML2.
 check-imports:
@@ -68,6 +73,16 @@ baselines:
 # Re-make the lab captures (root; network namespaces only). Commit pcaps and FRAMES.md together.
 lab:
 	Tests/Fixtures/lab/make-all.sh
+
+# Render every example case's report with headless Chromium to .build/screenshots/<case>.png.
+screenshots: build
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = "0" ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "install chromium: sudo apt-get install -y chromium"; exit 1; }
+	@mkdir -p .build/screenshots
+	@for c in $$(ls $(DEMO_ROOT)); do \
+	  $(BIN) report $$c --root $(DEMO_ROOT) -o .build/screenshots/$$c.html >/dev/null && \
+	  timeout 60 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,3000 \
+	    --screenshot=.build/screenshots/$$c.png file://$(CURDIR)/.build/screenshots/$$c.html 2>/dev/null && \
+	  echo ".build/screenshots/$$c.png"; done
 
 clean:
 	rm -rf .build

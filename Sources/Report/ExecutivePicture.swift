@@ -32,8 +32,8 @@ enum ExecutivePicture {
             "clientLabel": Clean.text(client, limit: 48), "serverLabel": Clean.text(server, limit: 48),
             "clientClass": s == .client ? "bad" : "ok", "deviceClass": s == .device ? "bad" : "ok", "serverClass": s == .server ? "bad" : "ok",
             "pathIn": s == .path ? "bad" : "ok", "pathBack": s == .returnPath || s == .path ? "bad" : "ok",
-            "markX": s == .client ? "110" : s == .device ? "380" : s == .server ? "650" : s == .returnPath ? "245" : "380",
-            "markY": s == .returnPath || s == .path ? "112" : "62",
+            "markX": s == .client ? "178" : s == .device ? "448" : s == .server ? "718" : s == .returnPath ? "245" : "245",
+            "markY": s == .returnPath ? "112" : s == .path ? "62" : "52",
             "caption": caption(s),
         ]
     }

@@ -36,7 +36,10 @@ enum ReportModel {
                 "ladders": ladders, "hasLadders": !ladders.isEmpty,
             ]
         }
-        let executive: [[String: Any]] = findings.filter { $0.severity != "info" }.prefix(8).enumerated().map { i, f in
+        // The meeting hears about the problems that explain failures; warnings only when there is no error.
+        let errorsOnly = findings.filter { $0.severity == "error" }
+        let forMeeting = errorsOnly.isEmpty ? findings.filter { $0.severity == "warning" } : errorsOnly
+        let executive: [[String: Any]] = forMeeting.prefix(8).enumerated().map { i, f in
             [
                 "number": i + 1, "title": Clean.text(f.title), "plain": Clean.text(f.plain),
                 "who": Clean.text(f.nextSteps.first ?? ""), "severity": f.severity,

@@ -87,3 +87,32 @@ final class ReportTests: XCTestCase {
         }
     }
 }
+
+/// The report in a real browser: headless Chromium (Debian package `chromium`) renders it to PNG.
+final class ReportBrowserTests: XCTestCase {
+    func testChromiumRendersANonEmptyPage() throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let chromium else { throw XCTSkip("chromium is not installed: browser rendering check skipped (apt-get install chromium)") }
+        let root = try Fixtures.scratch()
+        let cb = Casebook(locator: CaseLocator(root: root.path))
+        _ = try cb.newCase(id: "c", title: "browser check")
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("basic/client.pcap")], vantage: "client", kind: nil)
+        let html = try cb.report(case: "c", output: nil, audience: .both, templates: Fixtures.repoRoot.appendingPathComponent("Templates").path)
+        let png = root.appendingPathComponent("page.png")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: chromium)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1100,1400",
+                       "--screenshot=\(png.path)", html.absoluteString]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let data = try Data(contentsOf: png)
+        XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
+        // IHDR: width and height, big-endian, at bytes 16 and 20.
+        let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertEqual(width, 1100)
+        XCTAssertEqual(height, 1400)
+        XCTAssertGreaterThan(data.count, 20_000, "a blank page compresses to a few KB; the report does not")
+    }
+}

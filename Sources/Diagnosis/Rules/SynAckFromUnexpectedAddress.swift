@@ -57,7 +57,10 @@ struct SynAckFromUnexpectedAddress: Rule {
                 title: "SYN/ACK came back from \(answerer) instead of \(target.address): the handshake cannot complete",
                 plain: "\(context.plainName(client.address, role: "client")) asked \(context.plainName(target.address, role: "server")) for a connection, but the answer came back from a different address (\(answerer)). The client does not recognise that answer and rejects it, so the connection never starts. Something between them translates the address on the way back but not on the way in.",
                 technical: story + " The SYN/ACK's ports and acknowledgement number match the SYN exactly, so the server did answer; its source address was changed on the way back. That is one-way (static) NAT or asymmetric routing through a NAT: the translation applies to the reply but the client addressed the untranslated \(target.address). Wireshark shows the SYN and the SYN/ACK as different tcp.streams because the addresses differ.",
-                connections: all.map { .init(trace: name, stream: $0.syn.stream, client: client.description, server: target.description) },
+                connections: all.flatMap { u in
+                    [Finding.ConnectionRef(trace: name, stream: u.syn.stream, client: client.description, server: target.description),
+                     Finding.ConnectionRef(trace: name, stream: u.synAck.stream, client: client.description, server: u.synAck.source.description)]
+                },
                 evidence: evidence,
                 displayFilter: "tcp.port == \(client.port) && tcp.port == \(target.port) && (\(target.address.isIPv6 ? "ipv6.addr" : "ip.addr") == \(target.address) || \(answerer.isIPv6 ? "ipv6.addr" : "ip.addr") == \(answerer))",
                 nextSteps: [
