@@ -62,6 +62,9 @@ extension Casebook {
             for c in f.connections { wanted[c.trace, default: [:]][c.stream] = (c.client, c.server) }
             for e in f.evidence { evidence[e.trace, default: []].insert(e.frame) }
         }
+        // Reading can stop after the last packet of the last cited connection.
+        var lastFrame: [String: Int] = [:]
+        for c in doc.connections where wanted[c.trace]?[c.stream] != nil { lastFrame[c.trace] = max(lastFrame[c.trace] ?? 0, c.lastFrame) }
         var out: [AnalysisDocument.Exchange] = []
         for (trace, streams) in wanted.sorted(by: { $0.key < $1.key }) {
             guard let a = manifest.attachments.first(where: { $0.stored == trace }) else { continue }
@@ -70,7 +73,8 @@ extension Casebook {
             var tracker = ConnectionTracker()
             var rows: [Int: [AnalysisDocument.Exchange.Row]] = [:]
             var starts: [Int: Timestamp] = [:]
-            while let frame = reader.next() {
+            let stopAfter = lastFrame[trace] ?? Int.max
+            while let frame = reader.next(), frame.number <= stopAfter {
                 let p = PacketDecoder.decode(frame)
                 guard let s = tracker.process(p), let ref = streams[s.stream], let ip = p.ip, let tcp = p.tcp else { continue }
                 if rows[s.stream, default: []].count >= 5000 { continue }
