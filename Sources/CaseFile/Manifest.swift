@@ -59,11 +59,16 @@ public struct Attachment: Codable, Equatable, Sendable {
     public var attachedAt: String
     public var trace: TraceFacts?
     public var log: LogFacts?
+    /// Seconds this trace's clock is ahead of true time, as the user stated it (`--clock-offset`).
+    public var clockOffset: Double?
+    /// Time zone of a log whose lines carry none (`--tz`), e.g. `Europe/Berlin` or `+01:00`.
+    public var timeZone: String?
 
     enum CodingKeys: String, CodingKey {
         case stored, original, kind, vantage, size, sha256
         case attachedAt = "attached_at"
         case trace, log
+        case clockOffset = "clock_offset", timeZone = "time_zone"
     }
 
     public init(stored: String, original: String, kind: AttachmentKind, vantage: String?, size: Int,

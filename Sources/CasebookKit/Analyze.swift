@@ -62,10 +62,18 @@ extension Casebook {
             if attachment.kind == .config {
                 if let config = try? ConfigFile.parse(text: text, name: attachment.stored) { natRules += config.staticNATRules }
             } else if let log = try? LogFile.parse(text: text, name: attachment.stored) {
-                logEntries += log.entries
+                // Lines without a zone take the one the user stated (`--tz`), else UTC.
+                let zone = attachment.timeZone.flatMap(Self.timeZone) ?? TimeZone(identifier: "UTC")!
+                let year = results.first?.entry.firstTime.flatMap { Int($0.prefix(4)) }
+                logEntries += log.entries.map { e in
+                    var e = e
+                    if e.time == nil, let d = e.resolved(timeZone: zone, fallbackYear: year) { e.setResolvedTime(d) }
+                    return e
+                }
             }
         }
-        let correlation = Rules.correlate(results)
+        let statedOffsets = Dictionary(manifest.attachments.compactMap { a in a.clockOffset.map { (a.stored, $0) } }, uniquingKeysWith: { a, _ in a })
+        let correlation = Rules.correlate(results, statedOffsets: statedOffsets)
         var doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
                                            traces: results, aliases: manifest.aliases,
                                            findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation,

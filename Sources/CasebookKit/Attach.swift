@@ -17,8 +17,11 @@ extension Casebook {
     /// Every file is inspected before anything is copied, so one bad file leaves the case as it
     /// was. Originals are only read; the case keeps a copy and its SHA-256.
     public func attach(case reference: String, files: [String], vantage: String?,
-                       kind forced: AttachmentKind?) throws(CasebookError) -> [String] {
+                       kind forced: AttachmentKind?, clockOffset: Double? = nil, timeZone: String? = nil) throws(CasebookError) -> [String] {
         guard !files.isEmpty else { throw CasebookError.usage("attach: name at least one file") }
+        if let timeZone, Self.timeZone(timeZone) == nil {
+            throw CasebookError.usage("attach: --tz \"\(timeZone)\" is not a time zone (use e.g. Europe/Berlin, UTC or +01:00)")
+        }
         if let vantage, vantage.isEmpty || vantage.contains(where: { $0.isNewline || $0 == "/" }) {
             throw CasebookError.usage("attach: --vantage must be a single word, e.g. client, server, fw-inside")
         }
@@ -44,6 +47,8 @@ extension Casebook {
                     manifest.attachments.append(Attachment(
                         stored: stored, original: path, kind: info.kind, vantage: vantage, size: size,
                         sha256: digest, attachedAt: Clock.rfc3339(Date()), trace: info.trace, log: info.log))
+                    if info.kind == .trace { manifest.attachments[manifest.attachments.count - 1].clockOffset = clockOffset }
+                    if info.kind == .log { manifest.attachments[manifest.attachments.count - 1].timeZone = timeZone }
                     return "attached \(url.lastPathComponent) as \(stored): \(info.summary)"
                 }
             }
@@ -95,6 +100,15 @@ extension Casebook {
         }
         let lines = text.split(whereSeparator: \.isNewline).count
         return EvidenceInspection(kind: .note, summary: "note (plain text), \(lines) lines")
+    }
+
+    /// `Europe/Berlin`, `UTC`, `+01:00`, `-0500`.
+    static func timeZone(_ text: String) -> TimeZone? {
+        if let tz = TimeZone(identifier: text) { return tz }
+        let t = text.replacingOccurrences(of: ":", with: "")
+        guard t.count == 5, let sign = t.first, sign == "+" || sign == "-", let hh = Int(t.dropFirst().prefix(2)), let mm = Int(t.suffix(2)),
+              hh <= 14, mm < 60 else { return nil }
+        return TimeZone(secondsFromGMT: (sign == "-" ? -1 : 1) * (hh * 3600 + mm * 60))
     }
 
     static func head(of path: String) -> [UInt8] {

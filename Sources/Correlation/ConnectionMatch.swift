@@ -33,6 +33,13 @@ public struct ClockOffset: Sendable, Equatable {
     public var samples: Int
     /// Which trace is nearer the clients (its packets toward servers are seen first).
     public var clientSide: String?
+    /// True when the user stated it (`attach --clock-offset`) rather than casebook estimating it.
+    public var stated = false
+
+    public init(traceA: String, traceB: String, offset: Double, uncertainty: Double?, samples: Int, clientSide: String?, stated: Bool = false) {
+        self.traceA = traceA; self.traceB = traceB; self.offset = offset; self.uncertainty = uncertainty
+        self.samples = samples; self.clientSide = clientSide; self.stated = stated
+    }
 }
 
 /// Input for correlation: one trace's name and its connections.

@@ -11,6 +11,7 @@ extension AnalysisDocument {
             try o.array(clockOffsets) { out, x in
                 try out.object { o in
                     o.field("client_side", x.clientSide); o.field("offset_s", x.offsetS); o.field("samples", x.samples)
+                    if let st = x.stated { o.field("stated", st) }
                     o.field("trace_a", x.traceA); o.field("trace_b", x.traceB); o.field("uncertainty_s", x.uncertaintyS)
                 }
             }

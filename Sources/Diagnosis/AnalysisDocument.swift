@@ -74,9 +74,11 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         public var uncertaintyS: Double?
         public var samples: Int
         public var clientSide: String?
+        /// Stated by the user (`attach --clock-offset`), not estimated.
+        public var stated: Bool?
         enum CodingKeys: String, CodingKey {
             case traceA = "trace_a", traceB = "trace_b", offsetS = "offset_s", uncertaintyS = "uncertainty_s", samples
-            case clientSide = "client_side"
+            case clientSide = "client_side", stated
         }
     }
 

@@ -96,7 +96,7 @@ extension DocumentBuilder {
 
     public static func offset(_ o: ClockOffset) -> AnalysisDocument.Offset {
         .init(traceA: o.traceA, traceB: o.traceB, offsetS: round6(o.offset), uncertaintyS: o.uncertainty.map(round6),
-              samples: o.samples, clientSide: o.clientSide)
+              samples: o.samples, clientSide: o.clientSide, stated: o.stated ? true : nil)
     }
 
     /// The facts of one trace for the document.

@@ -138,8 +138,22 @@ public enum Rules {
         return out
     }
 
-    public static func correlate(_ traces: [DocumentBuilder.TraceResult]) -> (matches: [ConnectionMatch], offsets: [ClockOffset]) {
-        Correlator.correlate(traces.map { CorrelationInput(name: $0.entry.name, connections: $0.connections) })
+    /// Correlates the traces; `statedOffsets` (trace → seconds its clock is ahead, from `--clock-offset`)
+    /// replace estimates for pairs where the user knows better.
+    public static func correlate(_ traces: [DocumentBuilder.TraceResult], statedOffsets: [String: Double] = [:])
+        -> (matches: [ConnectionMatch], offsets: [ClockOffset]) {
+        var c = Correlator.correlate(traces.map { CorrelationInput(name: $0.entry.name, connections: $0.connections) })
+        guard !statedOffsets.isEmpty else { return c }
+        for i in 0..<traces.count {
+            for j in (i + 1)..<traces.count {
+                let a = traces[i].entry.name, b = traces[j].entry.name
+                guard statedOffsets[a] != nil || statedOffsets[b] != nil else { continue }
+                let offset = (statedOffsets[b] ?? 0) - (statedOffsets[a] ?? 0)
+                c.offsets.removeAll { $0.traceA == a && $0.traceB == b }
+                c.offsets.append(ClockOffset(traceA: a, traceB: b, offset: offset, uncertainty: nil, samples: 0, clientSide: nil, stated: true))
+            }
+        }
+        return c
     }
 }
 

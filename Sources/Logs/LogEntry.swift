@@ -127,6 +127,9 @@ public struct LogEntry: Sendable, Equatable {
 
     /// The instant of the line: `time` when the line was zoned, otherwise the written wall-clock
     /// time read in `timeZone` (with `fallbackYear` when the line has no year). Nil without a time.
+    /// Fixes the entry's time once a zone has been chosen for it (`--tz`).
+    public mutating func setResolvedTime(_ date: Date) { time = date }
+
     public func resolved(timeZone: TimeZone, fallbackYear: Int? = nil) -> Date? {
         time ?? wallClock?.date(in: timeZone, fallbackYear: fallbackYear)
     }

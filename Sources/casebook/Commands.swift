@@ -27,6 +27,8 @@ struct Attach: ParsableCommand {
     @Argument(help: "Files to attach.") var files: [String] = []
     @Option(help: "Where the trace was captured: client, server, fw-inside, fw-outside, or any word.") var vantage: String?
     @Option(help: "Force the kind: trace, log, config or note.") var kind: AttachmentKind?
+    @Option(name: .customLong("clock-offset"), help: "Seconds this trace's clock is ahead of true time (negative: behind).") var clockOffset: Double?
+    @Option(help: "Time zone of a log whose lines carry none (Europe/Berlin, UTC, +01:00).") var tz: String?
     @OptionGroup var options: RootOptions
 
     func validate() throws {
@@ -34,7 +36,8 @@ struct Attach: ParsableCommand {
     }
 
     func run() throws {
-        for line in try options.casebook.attach(case: caseReference, files: files, vantage: vantage, kind: kind) {
+        for line in try options.casebook.attach(case: caseReference, files: files, vantage: vantage, kind: kind,
+                                                 clockOffset: clockOffset, timeZone: tz) {
             print(line)
         }
     }
@@ -82,13 +85,20 @@ struct Show: ParsableCommand {
     @Option(help: "Only this trace (stored name).") var trace: String?
     @Option(help: "Only this TCP stream (Wireshark's tcp.stream).") var stream: Int?
     @Option(help: "BPF capture filter (tcpdump syntax), compiled by libpcap.") var filter: String?
+    @Flag(help: "With --trace and --stream: the same connection from every vantage point, interleaved by corrected time.")
+    var vantages = false
     @OptionGroup var options: RootOptions
 
     func validate() throws {
         if let stream, stream < 0 { throw ValidationError("--stream must be 0 or more") }
+        if vantages && (trace == nil || stream == nil) { throw ValidationError("--vantages needs --trace and --stream") }
     }
 
     func run() throws {
+        if vantages, let trace, let stream {
+            try options.casebook.showAcrossVantages(case: caseReference, trace: trace, stream: stream, colour: wantsColour()) { print($0) }
+            return
+        }
         try options.casebook.show(case: caseReference, trace: trace, stream: stream, filter: filter,
                                   colour: wantsColour()) { print($0) }
     }

@@ -49,6 +49,14 @@ struct LogContradiction: CaseRule {
                 if let a = accepts.first {
                     technical += " The firewall log says it was allowed: \(quote(a))."
                 }
+                // The log's clock against the trace's, from the entries about this connection.
+                let deltas = related.compactMap { $0.time?.timeIntervalSince(start) }.sorted()
+                if !deltas.isEmpty {
+                    let median = deltas[deltas.count / 2]
+                    technical += abs(median) < 1
+                        ? " The log's time agrees with the trace's within a second."
+                        : String(format: " The log's clock reads %.1f s %@ the trace's (median of %d entries).", abs(median), median > 0 ? "ahead of" : "behind", deltas.count)
+                }
                 if !blocks.isEmpty {
                     technical += " But the log also holds the entry that explains the failure: " + blocks.prefix(3).map(quote).joined(separator: "; ") + "."
                     if blocks.contains(where: reply) { technical += " It is for the reply direction (server → client): the rule that allowed the request did not cover the answer." }

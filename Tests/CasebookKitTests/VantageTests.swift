@@ -1,0 +1,48 @@
+import CaseFile
+import CasebookKit
+import Diagnosis
+import Foundation
+import TestSupport
+import XCTest
+
+final class VantageTests: XCTestCase {
+    func twoSided(_ lab: String, clientOffset: Double? = nil) throws -> (Casebook, URL) {
+        let root = try Fixtures.scratch()
+        let cb = Casebook(locator: CaseLocator(root: root.path))
+        _ = try cb.newCase(id: "c", title: lab)
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("\(lab)/client.pcap")], vantage: "client", kind: nil, clockOffset: clientOffset)
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("\(lab)/server.pcap")], vantage: "server", kind: nil)
+        return (cb, root.appendingPathComponent("c"))
+    }
+
+    func testOneConnectionFromBothVantagePointsInterleaved() throws {
+        let (cb, _) = try twoSided("tls-proxy-reset")
+        var lines: [String] = []
+        try cb.showAcrossVantages(case: "c", trace: "client.pcap", stream: 0, colour: false) { lines.append($0) }
+        XCTAssertEqual(lines.first, "# server.pcap stream 0 is the same connection (proxied)")
+        XCTAssertEqual(lines.count, 19, "8 frames at the client, 10 at the server, one header")
+        // The proxy opens its own connection to the server only after the client's ClientHello (client frame 4).
+        let order = lines.dropFirst().map { $0.contains("client.pcap |") ? "C" : "S" }.joined()
+        XCTAssertEqual(order, "CCCCSSSSSSSSSSCCCC")
+    }
+
+    func testStatedClockOffsetReplacesTheEstimate() throws {
+        let (cb, dir) = try twoSided("one-way-nat", clientOffset: 2.5)
+        XCTAssertEqual(try CaseWorkspace(directory: dir).loadManifest().attachments[0].clockOffset, 2.5)
+        let doc = try cb.analyze(case: "c")
+        let o = try XCTUnwrap(doc.clockOffsets.first)
+        XCTAssertEqual(o.stated, true)
+        XCTAssertEqual(o.offsetS, -2.5, accuracy: 1e-9, "server.pcap's clock relative to a client clock 2.5 s ahead")
+    }
+
+    func testTimeZoneForALogWithoutOne() throws {
+        let (cb, dir) = try twoSided("forged-rst")
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("forged-rst/firewall.log")], vantage: nil, kind: nil, timeZone: "UTC")
+        XCTAssertEqual(try CaseWorkspace(directory: dir).loadManifest().attachments.last?.timeZone, "UTC")
+        let f = try XCTUnwrap(cb.analyze(case: "c").findings.first { $0.id == "log.contradiction" })
+        XCTAssertTrue(f.technical.contains("The log's time agrees with the trace's within a second."), f.technical)
+        XCTAssertThrowsError(try cb.attach(case: "c", files: [Fixtures.lab("basic/client.pcap")], vantage: nil, kind: nil, timeZone: "Mars/Olympus")) {
+            XCTAssertEqual(($0 as? CasebookError)?.exitCode, 2)
+        }
+    }
+}
