@@ -53,6 +53,19 @@ extension Casebook {
         throw CasebookError("report templates not found (looked in ./Templates and beside the casebook binary); pass --templates DIR")
     }
 
+    /// Reads a trace once, calling `body` for every TCP segment of `streams` up to frame `stopAfter`.
+    static func walk(_ path: String, streams: Set<Int>, stopAfter: Int,
+                     _ body: (Frame, Packet, SegmentAnalysis) -> Void) throws {
+        let file = try TraceFile(path: path)
+        var reader = file.makeReader()
+        var tracker = ConnectionTracker()
+        while let frame = reader.next(), frame.number <= stopAfter {
+            let p = PacketDecoder.decode(frame)
+            guard let s = tracker.process(p), streams.contains(s.stream) else { continue }
+            body(frame, p, s)
+        }
+    }
+
     /// Packet rows of every connection a finding cites: first packets, every evidence frame and the
     /// last packets, with the elided counts. One extra pass over each trace concerned.
     static func exchanges(for doc: AnalysisDocument, in ws: CaseWorkspace, manifest: Manifest) throws -> [AnalysisDocument.Exchange] {
@@ -68,16 +81,12 @@ extension Casebook {
         var out: [AnalysisDocument.Exchange] = []
         for (trace, streams) in wanted.sorted(by: { $0.key < $1.key }) {
             guard let a = manifest.attachments.first(where: { $0.stored == trace }) else { continue }
-            let file = try TraceFile(path: ws.evidenceDirectory.appendingPathComponent(a.stored).path)
-            var reader = file.makeReader()
-            var tracker = ConnectionTracker()
             var rows: [Int: [AnalysisDocument.Exchange.Row]] = [:]
             var starts: [Int: Timestamp] = [:]
-            let stopAfter = lastFrame[trace] ?? Int.max
-            while let frame = reader.next(), frame.number <= stopAfter {
-                let p = PacketDecoder.decode(frame)
-                guard let s = tracker.process(p), let ref = streams[s.stream], let ip = p.ip, let tcp = p.tcp else { continue }
-                if rows[s.stream, default: []].count >= 5000 { continue }
+            try walk(ws.evidenceDirectory.appendingPathComponent(a.stored).path, streams: Set(streams.keys),
+                     stopAfter: lastFrame[trace] ?? Int.max) { frame, p, s in
+                guard let ref = streams[s.stream], let ip = p.ip, let tcp = p.tcp else { return }
+                if rows[s.stream, default: []].count >= 5000 { return }
                 let start = starts[s.stream] ?? frame.timestamp
                 starts[s.stream] = start
                 var tags = s.tags

@@ -24,7 +24,16 @@ extension AnalysisDocument {
             o.key("matches")
             try o.array(matches) { out, x in
                 try out.object { o in
-                    o.field("evidence", x.evidence); o.field("method", x.method); o.field("stream_a", x.streamA)
+                    if let c = x.createdBetween {
+                        o.key("created_between")
+                        try o.array(c) { out, f in try out.object { o in o.field("frame", f.frame); o.field("trace", f.trace) } }
+                    }
+                    o.field("evidence", x.evidence)
+                    if let l = x.lostBetween {
+                        o.key("lost_between")
+                        try o.array(l) { out, f in try out.object { o in o.field("frame", f.frame); o.field("trace", f.trace) } }
+                    }
+                    o.field("method", x.method); o.field("stream_a", x.streamA)
                     o.field("stream_b", x.streamB); o.field("trace_a", x.traceA); o.field("trace_b", x.traceB)
                 }
             }

@@ -62,9 +62,20 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         public var traceA: String, streamA: Int, traceB: String, streamB: Int
         public var method: String
         public var evidence: String
+        /// Frames seen upstream that never reached the other capture point, and frames with no
+        /// origin upstream (created between the capture points). Same-segment/translated matches only.
+        public var lostBetween: [FrameRef]?
+        public var createdBetween: [FrameRef]?
         enum CodingKeys: String, CodingKey {
             case traceA = "trace_a", streamA = "stream_a", traceB = "trace_b", streamB = "stream_b", method, evidence
+            case lostBetween = "lost_between", createdBetween = "created_between"
         }
+    }
+
+    public struct FrameRef: Codable, Sendable, Equatable {
+        public var trace: String
+        public var frame: Int
+        public init(trace: String, frame: Int) { self.trace = trace; self.frame = frame }
     }
 
     public struct Offset: Codable, Sendable, Equatable {

@@ -28,16 +28,28 @@ public struct RuleContext: Sendable {
     /// Firewall log entries and static NAT rules attached to the case.
     public var logEntries: [LogEntry]
     public var natRules: [StaticNATRule]
+    /// Per match index: packets one vantage point saw and the other did not.
+    public var diffs: [Int: VantageDiff]
 
     public init(aliases: [String: String], traces: [DocumentBuilder.TraceResult],
                 matches: [ConnectionMatch] = [], offsets: [ClockOffset] = [],
-                logEntries: [LogEntry] = [], natRules: [StaticNATRule] = []) {
+                logEntries: [LogEntry] = [], natRules: [StaticNATRule] = [], diffs: [Int: VantageDiff] = [:]) {
         self.aliases = aliases
         self.traces = traces
         self.matches = matches
         self.offsets = offsets
         self.logEntries = logEntries
         self.natRules = natRules
+        self.diffs = diffs
+    }
+
+    /// Frames of `trace` (stream `stream`) that never reached the other capture point.
+    public func lostBetween(trace: String, stream: Int) -> [(trace: String, frame: Int)] {
+        var out: [(String, Int)] = []
+        for (i, m) in matches.enumerated() where (m.traceA == trace && m.streamA == stream) || (m.traceB == trace && m.streamB == stream) {
+            for f in diffs[i]?.lostBetween ?? [] where !out.contains(where: { $0 == f }) { out.append(f) }
+        }
+        return out
     }
 
     public func trace(_ name: String) -> DocumentBuilder.TraceResult? { traces.first { $0.entry.name == name } }
@@ -98,10 +110,10 @@ public enum Rules {
     /// Every rule over every trace, then the case rules, with the traces correlated first.
     public static func run(_ traces: [DocumentBuilder.TraceResult], aliases: [String: String],
                            correlation: (matches: [ConnectionMatch], offsets: [ClockOffset])? = nil,
-                           logEntries: [LogEntry] = [], natRules: [StaticNATRule] = []) -> [Finding] {
+                           logEntries: [LogEntry] = [], natRules: [StaticNATRule] = [], diffs: [Int: VantageDiff] = [:]) -> [Finding] {
         let c = correlation ?? correlate(traces)
         let context = RuleContext(aliases: aliases, traces: traces, matches: c.matches, offsets: c.offsets,
-                                  logEntries: logEntries, natRules: natRules)
+                                  logEntries: logEntries, natRules: natRules, diffs: diffs)
         var out: [Finding] = []
         for rule in caseRules { out += rule.findings(context: context) }
         for rule in all {

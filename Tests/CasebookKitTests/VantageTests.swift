@@ -45,4 +45,17 @@ final class VantageTests: XCTestCase {
             XCTAssertEqual(($0 as? CasebookError)?.exitCode, 2)
         }
     }
+
+    func testPacketsLostBetweenTheVantagePoints() throws {
+        let (cb, _) = try twoSided("stale-state-stuck")
+        let doc = try cb.analyze(case: "c")
+        let m = try XCTUnwrap(doc.matches.first { $0.streamA == 1 && $0.streamB == 1 })
+        XCTAssertEqual(m.lostBetween?.map(\.frame), [10, 14, 17, 20, 23, 26], "every client RST answering a challenge ACK")
+        XCTAssertEqual(m.createdBetween?.count, 0)
+        let f = try XCTUnwrap(doc.findings.first { $0.id == "handshake.stale-state" })
+        XCTAssertTrue(f.technical.contains("never reached the other capture point: a device in between drops them"), f.technical)
+        // Where nothing was lost, nothing is listed: the one-way NAT's split streams are one connection.
+        let (nat, _) = try twoSided("one-way-nat")
+        XCTAssertTrue(try nat.analyze(case: "c").matches.allSatisfy { ($0.lostBetween ?? []).isEmpty && ($0.createdBetween ?? []).isEmpty })
+    }
 }

@@ -42,6 +42,11 @@ struct HandshakeStaleState: Rule {
                 if let rst = c.toServer.rstFrame { evidence.append(.init(trace: name, frame: rst, text: "client RST answering the challenge ACK", fields: ["tcp.stream": "\(stream)"])) }
             } else {
                 technical += " No SYN/ACK followed: every retry met the same stale state (stuck)."
+                let lost = context.lostBetween(trace: name, stream: stream).filter { $0.trace == name }
+                if !lost.isEmpty {
+                    technical += " The client's answers (frames \(lost.map { String($0.frame) }.joined(separator: ", "))) never reached the other capture point: a device in between drops them, so the stale state is never cleared."
+                    evidence += lost.prefix(3).map { .init(trace: $0.trace, frame: $0.frame, text: "client RST that never reached the other vantage point", fields: ["tcp.stream": "\(stream)"]) }
+                }
             }
             return Finding(
                 id: id, severity: recovered ? .warning : .error, confidence: .high,
