@@ -81,6 +81,7 @@ extension Casebook {
                                            findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation,
                                                               logEntries: logEntries, natRules: natRules, diffs: diffs))
         doc.matches = correlation.matches.map(DocumentBuilder.match)
+        doc.clockOffsets = correlation.offsets.map(DocumentBuilder.offset)
         for (i, d) in diffs {
             doc.matches[i].lostBetween = d.lostBetween.map { .init(trace: $0.trace, frame: $0.frame) }
             doc.matches[i].createdBetween = d.createdBetween.map { .init(trace: $0.trace, frame: $0.frame) }
