@@ -83,6 +83,19 @@ extension Casebook {
         }
         let data = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
         let text = String(data: data, encoding: .utf8)
+        if forced == .log {
+            // A log must have at least one line casebook understands, or it is refused naming the file.
+            guard let text else { throw CasebookError("\(path): not UTF-8 text, so not a firewall log") }
+            do {
+                let log = try LogFile.parse(text: text, name: (path as NSString).lastPathComponent)
+                return EvidenceInspection(kind: .log, log: LogFacts(format: log.format.rawValue, lines: log.entries.count + log.unparsedCount),
+                                          summary: "log, \(log.format.rawValue), \(log.entries.count) entries, \(log.unparsedCount) lines not understood")
+            } catch {
+                let name = (path as NSString).lastPathComponent + ": "
+                let text = "\(error)"
+                throw CasebookError("\(path): " + (text.hasPrefix(name) ? String(text.dropFirst(name.count)) : text))
+            }
+        }
         if let forced {
             let lines = text.map { $0.split(whereSeparator: \.isNewline).count } ?? 0
             let format = text.flatMap { LogFormat.detect($0)?.format.rawValue } ?? "text"

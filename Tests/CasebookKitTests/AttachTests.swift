@@ -82,6 +82,21 @@ final class AttachTests: XCTestCase {
         XCTAssertEqual(facts?.problems.first?.hasPrefix("file truncated after frame 11"), true)
     }
 
+    func testALogWithNoLineUnderstoodIsRefused() throws {
+        let (cb, dir) = try makeCase()
+        let before = Fixtures.snapshot(dir)
+        let scratch = try Fixtures.scratch()
+        let notes = try Fixtures.write(Array("meeting notes\nnothing to parse here\n".utf8), named: "fw.log", in: scratch)
+        XCTAssertThrowsError(try cb.attach(case: "c", files: [notes], vantage: nil, kind: .log)) { error in
+            let message = (error as? CasebookError)?.message ?? ""
+            XCTAssertTrue(message.hasPrefix(notes + ": "), message)
+            XCTAssertTrue(message.contains("no line is a"), message)
+        }
+        XCTAssertEqual(Fixtures.snapshot(dir).filter { !$0.key.hasSuffix(".lock") }, before.filter { !$0.key.hasSuffix(".lock") })
+        let lines = try cb.attach(case: "c", files: [Fixtures.path("logs/cisco-asa-sample.log")], vantage: nil, kind: .log)
+        XCTAssertTrue(lines[0].contains("log, cisco-asa, "), lines[0])
+    }
+
     func testMissingCaseAndBadIds() throws {
         let root = try Fixtures.scratch()
         let cb = Casebook(locator: CaseLocator(root: root.path))
