@@ -3,6 +3,7 @@ import Capture
 import Diagnosis
 import Flows
 import Foundation
+import Logs
 import Packets
 import Report
 
@@ -20,7 +21,8 @@ extension Casebook {
         let input = ReportInput(
             document: doc, notes: ws.notes(),
             attachments: manifest.attachments.map { .init(name: $0.stored, kind: $0.kind.rawValue, vantage: $0.vantage, sha256: $0.sha256, size: $0.size) },
-            aliases: manifest.aliases, audience: audience, generatedAt: Clock.rfc3339(Date()))
+            aliases: manifest.aliases, audience: audience, generatedAt: Clock.rfc3339(Date()),
+            logEvents: Self.logEvents(manifest: manifest, ws: ws))
         let html = try wrapped { try renderer.render(input) }
         let url = output.map { URL(fileURLWithPath: $0) } ?? ws.directory.appendingPathComponent("report/report.html")
         try wrapped {
@@ -28,6 +30,22 @@ extension Casebook {
             try AtomicWrite.write(Data(html.utf8), to: url)
         }
         return url
+    }
+
+    /// Log entries with a time, for the report's timeline (lines without a zone read in their `--tz`).
+    static func logEvents(manifest: Manifest, ws: CaseWorkspace) -> [(time: Double, text: String)] {
+        var out: [(Double, String)] = []
+        for a in manifest.attachments where a.kind == .log {
+            guard let text = try? String(contentsOf: ws.evidenceDirectory.appendingPathComponent(a.stored), encoding: .utf8),
+                  let log = try? LogFile.parse(text: text, name: a.stored) else { continue }
+            let zone = a.timeZone.flatMap(timeZone) ?? TimeZone(identifier: "UTC")!
+            for e in log.entries {
+                if let d = e.time ?? e.resolved(timeZone: zone, fallbackYear: Calendar(identifier: .gregorian).component(.year, from: Date())) {
+                    out.append((d.timeIntervalSince1970, "\(a.stored) line \(e.lineNumber): \(e.action) \(e.source.map { "\($0)" } ?? "") → \(e.destination.map { "\($0)" } ?? "")"))
+                }
+            }
+        }
+        return out
     }
 
     /// `--templates DIR`, else `$CASEBOOK_TEMPLATES`, else `./Templates`, else the `Templates/`

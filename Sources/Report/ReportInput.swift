@@ -24,11 +24,13 @@ public struct ReportInput: Sendable {
     public var aliases: [String: String]
     public var audience: Audience
     public var generatedAt: String
+    /// Log entries with a known time, for the timeline: seconds since the epoch and the line.
+    public var logEvents: [(time: Double, text: String)]
 
     public init(document: AnalysisDocument, notes: [(time: String, text: String)], attachments: [AttachmentInfo],
-                aliases: [String: String], audience: Audience, generatedAt: String) {
+                aliases: [String: String], audience: Audience, generatedAt: String, logEvents: [(time: Double, text: String)] = []) {
         self.document = document; self.notes = notes; self.attachments = attachments
-        self.aliases = aliases; self.audience = audience; self.generatedAt = generatedAt
+        self.aliases = aliases; self.audience = audience; self.generatedAt = generatedAt; self.logEvents = logEvents
     }
 }
 

@@ -69,6 +69,9 @@ enum ReportModel {
             "time": Clean.text(n.time), "paragraphs": Clean.text(n.text, limit: 20_000).components(separatedBy: "\n\n").map { $0 },
         ] as [String: Any] }
         let errors = findings.filter { $0.severity == "error" }.count
+        let timeline = TimelineLayout.layout(
+            doc, logs: input.logEvents.map { .init(time: $0.time, label: $0.text) },
+            notes: input.notes.compactMap { n in TimelineLayout.seconds(n.time).map { .init(time: $0, label: n.text) } })
         return [
             "caseID": Clean.text(doc.case.id), "title": Clean.text(doc.case.title), "generated": input.generatedAt,
             "version": doc.casebookVersion,
@@ -78,6 +81,7 @@ enum ReportModel {
             "findings": technical, "hasFindings": !technical.isEmpty,
             "connections": connections, "moreConnections": max(0, doc.connections.count - connections.count),
             "hosts": hosts, "traces": traces, "attachments": attachments, "notes": notes, "hasNotes": !notes.isEmpty,
+            "timeline": timeline ?? [:], "hasTimeline": timeline != nil,
         ]
     }
 }

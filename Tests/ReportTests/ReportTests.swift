@@ -36,6 +36,10 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(groups.contains { $0.elements(named: "text").contains { $0.text.hasPrefix("#6 FIN, ACK") } })
         XCTAssertTrue(html.contains("firewall.log</td><td>line 2</td>"))
         XCTAssertTrue(html.contains("10.1.1.1:53695 (SfB-FE-1)"))
+        // Timeline: both traces, the firewall log row, the failing connection drawn as a problem.
+        XCTAssertTrue(html.contains(">firewall logs</text>"))
+        XCTAssertTrue(html.contains("<rect class=\"bar bad\""))
+        XCTAssertTrue(html.contains("firewall.log line 2: drop 10.2.2.2:5061 → 10.1.1.1:53695"))
         // Custody: every trace's SHA-256.
         let sha = try FileDigest.sha256(of: URL(fileURLWithPath: Fixtures.lab("tls-proxy-reset/client.pcap")))
         XCTAssertTrue(html.contains(sha))
