@@ -128,6 +128,7 @@ final class Connection {
                 handshake.synFrame = f.number
                 handshake.synTime = f.timestamp
                 handshake.synTTL = p.ip?.ttl
+                handshake.synIPID = p.ip?.version == 4 ? p.ip?.identification : nil
                 handshakeSYNDirection = d
             } else if d == handshakeSYNDirection && handshake.synAckFrame == nil {
                 handshake.synRetransmissions += 1
@@ -137,6 +138,7 @@ final class Connection {
                 handshake.synAckFrame = f.number
                 handshake.synAckTime = f.timestamp
                 handshake.synAckTTL = p.ip?.ttl
+                handshake.synAckIPID = p.ip?.version == 4 ? p.ip?.identification : nil
             }
         } else if fl.contains(.ack) && !fl.contains(.rst) && handshake.synAckFrame != nil && handshake.ackFrame == nil
                     && d != (handshakeSYNDirection.map { 1 - $0 } ?? -1) {

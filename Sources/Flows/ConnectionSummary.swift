@@ -54,6 +54,9 @@ public struct ConnectionSummary: Sendable {
         /// TTL (hop limit) of the first SYN and SYN/ACK as they arrived at this capture point.
         public var synTTL: UInt8?
         public var synAckTTL: UInt8?
+        /// IPv4 identification of the first SYN and SYN/ACK at this capture point.
+        public var synIPID: UInt16?
+        public var synAckIPID: UInt16?
         /// SYN → SYN/ACK (the path beyond the capture point plus the server), seconds.
         public var synToSynAck: Double? {
             guard let a = synTime, let b = synAckTime else { return nil }

@@ -25,7 +25,7 @@ final class MultiVantageTests: XCTestCase {
         let f = t[0]
         for fact in ["client ISN 937522549 vs 937621653", "client window scale 10 (×1024) vs 3 (×8)", "ECN on the SYN true vs false",
                      "the SYN reaches the server with TTL 255 (initial 255, 0 hops away) — the device sits on the server's own segment",
-                     "handshake RTT 3.79 ms on the client side"] {
+                     "handshake RTT 3.79 ms on the client side", "IP ID of the SYN 0x"] {
             XCTAssertTrue(f.technical.contains(fact), "missing: \(fact)\n\(f.technical)")
         }
         let close = r.findings.filter { $0.id == "close.by-middlebox" }
@@ -95,5 +95,16 @@ final class LogEvidenceTests: XCTestCase {
         XCTAssertTrue(f.technical.contains("router-config.txt line 13 `ip nat outside source static 10.1.1.1 198.51.100.1`"), f.technical)
         XCTAssertTrue(f.technical.contains("server.pcap shows the same SYN/ACK (server ISN"), f.technical)
         XCTAssertTrue(f.evidence.contains { $0.trace == "router-config.txt" && $0.frame == 13 })
+    }
+
+    func testLogEntryMatchedThroughItsTranslatedAddress() throws {
+        let trace = try Casebook.analyzeTrace(path: Fixtures.lab("one-way-nat/client.pcap"), name: "client.pcap", vantage: "client", sha256: "")
+        // The firewall logged the connection by the NAT address and its translation to the real server.
+        let text = "action=accept src=192.0.2.4 s_port=40002 dst=198.51.100.1 service=80 proto=tcp xlatedst=10.1.1.1\n"
+        let log = try LogFile.parse(text: text, name: "fw.log")
+        let f = Rules.run([trace], aliases: [:], logEntries: log.entries).filter { $0.id == "log.contradiction" }
+        XCTAssertEqual(f.count, 1)
+        XCTAssertEqual(f[0].confidence, "medium", "an accept and a failure, but no entry that explains it")
+        XCTAssertTrue(f[0].title.contains("192.0.2.4:40002 → 10.1.1.1:80 was accepted, but it failed"), f[0].title)
     }
 }

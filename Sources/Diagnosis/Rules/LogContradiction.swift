@@ -21,6 +21,7 @@ struct LogContradiction: CaseRule {
         guard !context.logEntries.isEmpty else { return [] }
         var out: [Finding] = []
         var seen = Set<String>()
+        var citedLines = Set<String>()
         let failedStates: Set<ConnState> = [.REJ, .S0, .RSTO, .RSTR, .RSTOS0, .RSTRH, .SH, .SHR, .OTH, .S2, .S3]
         let middleboxClosed = Set(context.matches.flatMap { m -> [String] in
             guard let ((ct, c), (st, s)) = context.clientSide(m), c.closedByServer == true, s.closedByServer == false else { return [] }
@@ -32,17 +33,24 @@ struct LogContradiction: CaseRule {
                 guard failed, !seen.contains("\(c.client)>\(c.server)") else { continue }
                 let start = Date(timeIntervalSince1970: c.startTime.secondsSinceEpoch)
                 func near(_ e: LogEntry) -> Bool { e.time.map { abs($0.timeIntervalSince(start)) <= Self.window } ?? true }
-                func forward(_ e: LogEntry) -> Bool {
-                    Self.endpointMatches(c.client, e.sourceAddress, e.sourcePort) && Self.endpointMatches(c.server, e.destinationAddress, e.destinationPort)
+                // A log entry names the connection by its real or its translated (NAT) addresses.
+                func from(_ e: LogEntry, _ ep: Endpoint) -> Bool {
+                    Self.endpointMatches(ep, e.sourceAddress, e.sourcePort) || Self.endpointMatches(ep, e.translatedSourceAddress, e.translatedSourcePort)
                 }
-                func reply(_ e: LogEntry) -> Bool {
-                    Self.endpointMatches(c.server, e.sourceAddress, e.sourcePort) && Self.endpointMatches(c.client, e.destinationAddress, e.destinationPort)
+                func to(_ e: LogEntry, _ ep: Endpoint) -> Bool {
+                    Self.endpointMatches(ep, e.destinationAddress, e.destinationPort) || Self.endpointMatches(ep, e.translatedDestinationAddress, e.translatedDestinationPort)
                 }
+                func forward(_ e: LogEntry) -> Bool { from(e, c.client) && to(e, c.server) }
+                func reply(_ e: LogEntry) -> Bool { from(e, c.server) && to(e, c.client) }
                 let related = context.logEntries.filter { near($0) && (forward($0) || reply($0)) }
                 guard !related.isEmpty else { continue }
                 let accepts = related.filter { forward($0) && ($0.action == .accept || $0.action == .built) }
                 let blocks = related.filter { [.drop, .deny, .reject].contains($0.action) }
                 guard !accepts.isEmpty || !blocks.isEmpty else { continue }
+                // One finding per log story: streams Wireshark splits (NAT) cite the same lines.
+                let cited = Set((accepts + blocks).map { "\($0.sourceFile):\($0.lineNumber)" })
+                guard !cited.isSubset(of: citedLines) else { continue }
+                citedLines.formUnion(cited)
                 seen.insert("\(c.client)>\(c.server)")
                 func quote(_ e: LogEntry) -> String { "\(e.sourceFile) line \(e.lineNumber): \(e.action) \(e.source.map { "\($0)" } ?? e.sourceAddress.map { "\($0)" } ?? "?") → \(e.destination.map { "\($0)" } ?? e.destinationAddress.map { "\($0)" } ?? "?")\(e.reason.map { " (\($0))" } ?? "")" }
                 var technical = "Stream \(c.stream) of \(t.entry.name) (\(context.name(c.client)) → \(context.name(c.server))) failed (\(c.state.rawValue) \(c.history)\(middleboxClosed.contains("\(t.entry.name)#\(c.stream)") ? ", closed by a device in between" : ""))."

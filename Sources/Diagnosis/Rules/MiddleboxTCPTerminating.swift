@@ -28,6 +28,8 @@ struct MiddleboxTCPTerminating: CaseRule {
             cmp("client timestamps", "\(c.toServer.timestamps)", "\(s.toServer.timestamps)")
             cmp("ECN on the SYN", "\(c.toServer.ecnSetup)", "\(s.toServer.ecnSetup)")
             cmp("ECN on the SYN/ACK", "\(c.toClient.ecnSetup)", "\(s.toClient.ecnSetup)")
+            cmp("IP ID of the SYN", c.handshake.synIPID.map { Evidence.hex($0) }, s.handshake.synIPID.map { Evidence.hex($0) })
+            cmp("IP ID of the SYN/ACK", c.handshake.synAckIPID.map { Evidence.hex($0) }, s.handshake.synAckIPID.map { Evidence.hex($0) })
             func ttl(_ t: UInt8?) -> String? { t.map { "\($0) (initial \(HostObservation.initialTTL(for: $0)))" } }
             cmp("SYN/ACK TTL at the client side", ttl(c.handshake.synAckTTL), nil)
             cmp("SYN TTL at the server side", nil, ttl(s.handshake.synTTL))
