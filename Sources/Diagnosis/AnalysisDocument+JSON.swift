@@ -24,15 +24,9 @@ extension AnalysisDocument {
             o.key("matches")
             try o.array(matches) { out, x in
                 try out.object { o in
-                    if let c = x.createdBetween {
-                        o.key("created_between")
-                        try o.array(c) { out, f in try out.object { o in o.field("frame", f.frame); o.field("trace", f.trace) } }
-                    }
+                    try o.frames("created_between", x.createdBetween)
                     o.field("evidence", x.evidence)
-                    if let l = x.lostBetween {
-                        o.key("lost_between")
-                        try o.array(l) { out, f in try out.object { o in o.field("frame", f.frame); o.field("trace", f.trace) } }
-                    }
+                    try o.frames("lost_between", x.lostBetween)
                     o.field("method", x.method); o.field("stream_a", x.streamA)
                     o.field("stream_b", x.streamB); o.field("trace_a", x.traceA); o.field("trace_b", x.traceB)
                 }
@@ -169,5 +163,14 @@ extension Finding {
             o.field("title", title)
             try o.field("would_disprove", wouldDisprove)
         }
+    }
+}
+
+extension JSONOutput {
+    /// `"key" : [{frame, trace}, …]`, left out when nil.
+    mutating func frames(_ key: String, _ refs: [AnalysisDocument.FrameRef]?) throws {
+        guard let refs else { return }
+        self.key(key)
+        try array(refs) { out, f in try out.object { o in o.field("frame", f.frame); o.field("trace", f.trace) } }
     }
 }

@@ -34,6 +34,7 @@ public struct ApplicationObservation: Sendable, Equatable {
     }
 
     static let smtpCommands = ["EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"].map { Array($0.utf8) }
+    static let httpStatusPrefix = Array("HTTP/".utf8)
     static let httpMethods = ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "].map { Array($0.utf8) }
 
     /// Does the payload start with `prefix` (ASCII, case-insensitive when asked)?
@@ -94,7 +95,7 @@ public struct ApplicationObservation: Sendable, Equatable {
             if tlsServerHelloFrame == nil { tlsServerHelloFrame = frame }
             return
         }
-        let isHTTP = Self.starts(p, with: Array("HTTP/".utf8), caseInsensitive: false)
+        let isHTTP = Self.starts(p, with: Self.httpStatusPrefix, caseInsensitive: false)
         let isSMTP = p.count >= 4 && (0x30...0x39).contains(p[0]) && (0x30...0x39).contains(p[1]) && (0x30...0x39).contains(p[2])
             && (p[3] == 0x20 || p[3] == 0x2D)
         if isHTTP || isSMTP, let l = Self.line(p) {

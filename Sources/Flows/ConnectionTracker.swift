@@ -189,13 +189,14 @@ public struct ConnectionTracker {
         if conn.checksumSamples[d] < 4 || oversized {
             conn.checksumSamples[d] += 1
             if let ok = Checksum.tcpIsValid(p) {
-                var sample = events.checksums[ip.source] ?? ChecksumSample()
-                sample.checked += 1
+                // In place: no copy of the sample per checked segment.
+                events.checksums[ip.source, default: ChecksumSample()].checked += 1
                 if !ok {
-                    sample.bad += 1
-                    if sample.firstBadFrames.count < 5 { sample.firstBadFrames.append(p.frame.number) }
+                    events.checksums[ip.source, default: ChecksumSample()].bad += 1
+                    if events.checksums[ip.source]!.firstBadFrames.count < 5 {
+                        events.checksums[ip.source]!.firstBadFrames.append(p.frame.number)
+                    }
                 }
-                events.checksums[ip.source] = sample
             }
         }
     }

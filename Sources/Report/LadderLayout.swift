@@ -18,7 +18,7 @@ enum LadderLayout {
         var arrows: [[String: Any]] = []
         var gaps: [[String: Any]] = []
         var previousTime: Double?
-        // Time scale: the median interval gets one row; slope shows the one-way travel.
+        // One row per packet plus extra space growing with the log of the silence before it.
         for row in e.rows {
             if let p = previousTime {
                 let dt = max(0, row.time - p)
