@@ -25,7 +25,7 @@ extension Casebook {
     /// which copies the file out without decoding it).
     public func analysisJSON(case reference: String, progress: ((String) -> Void)? = nil) throws(CasebookError) -> URL {
         let (ws, key) = try cacheState(reference)
-        if !Self.cacheIsCurrent(ws, key: key) { _ = try run(ws, key: key, progress: progress) }
+        if !Self.cacheIsCurrent(ws, key: key) { _ = try run(ws, key: key, progress: progress, needsDocument: false) }
         return Self.documentURL(ws)
     }
 
@@ -43,7 +43,10 @@ extension Casebook {
             && FileManager.default.fileExists(atPath: documentURL(ws).path)
     }
 
-    private func run(_ ws: CaseWorkspace, key: String, progress: ((String) -> Void)?) throws(CasebookError) -> AnalysisDocument {
+    /// Analyses the case and writes the document. The connections are streamed from the traces'
+    /// compact stores into the file; they are made into entries in memory only when the caller
+    /// wants the document back (`needsDocument`).
+    private func run(_ ws: CaseWorkspace, key: String, progress: ((String) -> Void)?, needsDocument: Bool = true) throws(CasebookError) -> AnalysisDocument {
         let manifest = try wrapped { try ws.loadManifest() }
         var results: [DocumentBuilder.TraceResult] = []
         for attachment in manifest.attachments where attachment.kind == .trace {
@@ -79,7 +82,8 @@ extension Casebook {
         var doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
                                            traces: results, aliases: manifest.aliases,
                                            findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation,
-                                                              logEntries: logEntries, natRules: natRules, diffs: diffs))
+                                                              logEntries: logEntries, natRules: natRules, diffs: diffs),
+                                           includeConnections: false)
         doc.matches = correlation.matches.map(DocumentBuilder.match)
         doc.clockOffsets = correlation.offsets.map(DocumentBuilder.offset)
         for (i, d) in diffs {
@@ -90,11 +94,12 @@ extension Casebook {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
             try AtomicWrite.write(to: Self.documentURL(ws)) { handle in
                 var out = JSONOutput { try handle.write(contentsOf: $0) }
-                try doc.write(to: &out)
+                try doc.write(to: &out, connections: DocumentBuilder.connectionEntries(results))
                 try out.finish()
             }
             try AtomicWrite.write(Data(key.utf8), to: Self.keyURL(ws))
         }
+        if needsDocument { doc.connections = Array(DocumentBuilder.connectionEntries(results)) }
         return doc
     }
 

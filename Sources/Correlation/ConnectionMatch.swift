@@ -45,9 +45,12 @@ public struct ClockOffset: Sendable, Equatable {
 /// Input for correlation: one trace's name and its connections.
 public struct CorrelationInput: Sendable {
     public var name: String
-    public var connections: [ConnectionSummary]
-    public init(name: String, connections: [ConnectionSummary]) {
+    public var connections: ConnectionStore
+    public init(name: String, connections: ConnectionStore) {
         self.name = name
         self.connections = connections
+    }
+    public init(name: String, connections: [ConnectionSummary]) {
+        self.init(name: name, connections: ConnectionStore(connections))
     }
 }

@@ -2,6 +2,12 @@
 /// `JSONDecoder` reads back through the Codable conformance).
 extension AnalysisDocument {
     public func write(to out: inout JSONOutput) throws {
+        try write(to: &out, connections: connections)
+    }
+
+    /// The document with its `connections` part taken from `connections` instead of the stored
+    /// array: a lazy sequence lets a caller stream tens of thousands of entries without holding them.
+    public func write<C: Sequence<ConnectionEntry>>(to out: inout JSONOutput, connections: C) throws {
         try out.object { o in
             o.field("cache_key", cacheKey)
             o.key("case")

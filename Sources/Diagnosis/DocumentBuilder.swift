@@ -9,11 +9,12 @@ public enum DocumentBuilder {
     /// One trace as the conversation layer saw it.
     public struct TraceResult: Sendable {
         public var entry: AnalysisDocument.TraceEntry
-        public var connections: [ConnectionSummary]
+        /// In stream order, compactly held (reading one decodes it).
+        public var connections: ConnectionStore
         public var hosts: [HostObservation]
         public var events: TraceEvents
 
-        public init(entry: AnalysisDocument.TraceEntry, connections: [ConnectionSummary], hosts: [HostObservation],
+        public init(entry: AnalysisDocument.TraceEntry, connections: ConnectionStore, hosts: [HostObservation],
                     events: TraceEvents) {
             self.entry = entry
             self.connections = connections
@@ -77,16 +78,7 @@ public enum DocumentBuilder {
 
 extension DocumentBuilder.TraceResult {
     /// The connection with this `tcp.stream` (connections are sorted by stream): binary search.
-    public func connection(stream: Int) -> ConnectionSummary? {
-        var lo = 0, hi = connections.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            let s = connections[mid].stream
-            if s == stream { return connections[mid] }
-            if s < stream { lo = mid + 1 } else { hi = mid - 1 }
-        }
-        return nil
-    }
+    public func connection(stream: Int) -> ConnectionSummary? { connections.connection(stream: stream) }
 }
 
 extension DocumentBuilder {
@@ -108,11 +100,17 @@ extension DocumentBuilder {
               tcpConnections: tcpConnections)
     }
 
-    /// The whole document from the traces' results.
+    /// The document's connection entries, made one at a time as they are read.
+    public static func connectionEntries(_ traces: [TraceResult]) -> some Sequence<AnalysisDocument.ConnectionEntry> {
+        traces.lazy.flatMap { r in r.connections.lazy.map { connection($0, trace: r.entry.name) } }
+    }
+
+    /// The whole document from the traces' results (`includeConnections: false` leaves the
+    /// connections out, for a caller that streams them with ``connectionEntries(_:)``).
     public static func document(version: String, cacheKey: String, caseID: String, title: String,
-                                traces: [TraceResult], aliases: [String: String], findings: [Finding] = []) -> AnalysisDocument {
-        var connections: [AnalysisDocument.ConnectionEntry] = []
-        for r in traces { connections += r.connections.map { connection($0, trace: r.entry.name) } }
+                                traces: [TraceResult], aliases: [String: String], findings: [Finding] = [],
+                                includeConnections: Bool = true) -> AnalysisDocument {
+        let connections = includeConnections ? Array(connectionEntries(traces)) : []
         return AnalysisDocument(
             casebookVersion: version, cacheKey: cacheKey, case: .init(id: caseID, title: title),
             traces: traces.map(\.entry), hosts: hosts(traces, aliases: aliases), connections: connections, findings: findings)

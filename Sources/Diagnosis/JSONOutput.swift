@@ -72,16 +72,20 @@ public struct JSONOutput {
     public mutating func key(_ k: String) {
         separator()
         string(k)
-        buffer.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
+        buffer.append(0x20); buffer.append(UInt8(ascii: ":")); buffer.append(0x20)
     }
 
     // MARK: values
 
     public mutating func string(_ s: String) {
         buffer.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them in one go.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            buffer.append(contentsOf: s.utf8)
+        // Most strings need no escaping: copy them in one go from their contiguous UTF-8.
+        let plain: Bool? = s.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
             buffer.append(UInt8(ascii: "\""))
             return
         }
@@ -101,11 +105,26 @@ public struct JSONOutput {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    public mutating func int<I: BinaryInteger>(_ v: I) { buffer.append(contentsOf: Array(String(v).utf8)) }
-    public mutating func double(_ v: Double) {
-        if v.isFinite && v == v.rounded() && abs(v) < 1e15 { int(Int64(v)) } else { buffer.append(contentsOf: Array("\(v)".utf8)) }
+    public mutating func int<I: BinaryInteger>(_ v: I) {
+        if let small = Int64(exactly: v) { int64(small) } else { buffer.append(contentsOf: String(v).utf8) }
     }
-    public mutating func bool(_ v: Bool) { buffer.append(contentsOf: Array((v ? "true" : "false").utf8)) }
+
+    /// Decimal digits written straight into the buffer (no String per number).
+    private mutating func int64(_ v: Int64) {
+        if v < 0 { buffer.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        if m < 10 { buffer.append(0x30 + UInt8(m)); return }
+        let start = buffer.count
+        while m > 0 {
+            buffer.append(0x30 + UInt8(m % 10))
+            m /= 10
+        }
+        buffer[start...].reverse()
+    }
+    public mutating func double(_ v: Double) {
+        if v.isFinite && v == v.rounded() && abs(v) < 1e15 { int(Int64(v)) } else { buffer.append(contentsOf: "\(v)".utf8) }
+    }
+    public mutating func bool(_ v: Bool) { buffer.append(contentsOf: (v ? "true" : "false").utf8) }
 
     // MARK: keyed helpers (nil values are left out, as Codable's encodeIfPresent does)
 

@@ -9,26 +9,26 @@ final class Connection {
     let stream: Int
 
     // Wireshark
-    var flows = [WiresharkFlow(), WiresharkFlow()]
+    var flows = DirectionPair(WiresharkFlow(), WiresharkFlow())
     var tsMruSyn: Int64 = 0
     var firstRTT: Int64 = 0
 
     // Zeek
-    var endpoints = [ZeekEndpoint(), ZeekEndpoint()]
+    var endpoints = DirectionPair(ZeekEndpoint(), ZeekEndpoint())
     /// Direction index of Zeek's originator.
     var origin = 0
     var history = ""
     /// History bits per role (0 originator, 1 responder); not swapped on a flip, as in Zeek.
-    var seenBits: [UInt16] = [0, 0]
+    var seenBits = DirectionPair<UInt16>(repeating: 0)
     var startedWithSynAck = false
 
     // casebook
     var firstPureSYNDirection: Int?
-    var lastPureSYNSeq: [UInt32?] = [nil, nil]
-    var sentSynAck = [false, false]
-    var sentSYN = [false, false]
-    var lastWasPureSYN = [false, false]
-    var stats = [DirectionSummary(), DirectionSummary()]
+    var lastPureSYNSeq = DirectionPair<UInt32?>(repeating: nil)
+    var sentSynAck = DirectionPair(repeating: false)
+    var sentSYN = DirectionPair(repeating: false)
+    var lastWasPureSYN = DirectionPair(repeating: false)
+    var stats = DirectionPair(DirectionSummary(), DirectionSummary())
     var handshake = ConnectionSummary.Handshake()
     var handshakeSYNDirection: Int?
     var firstFrame = 0
@@ -46,9 +46,9 @@ final class Connection {
     var ackRTT = RTTStats()
     var queuedForRelease = false
     var app = ApplicationObservation()
-    var hostRecords: [HostRecord?] = [nil, nil]
-    var lastIPID: [UInt16?] = [nil, nil]
-    var checksumSamples = [0, 0]
+    var hostRecords = DirectionPair<HostRecord?>(repeating: nil)
+    var lastIPID = DirectionPair<UInt16?>(repeating: nil)
+    var checksumSamples = DirectionPair(repeating: 0)
 
     init(key: ConversationKey, stream: Int) {
         self.key = key
@@ -68,54 +68,13 @@ final class Connection {
         packets += 1
         lastFrame = f.number
         lastTime = f.timestamp
-        var s = stats[d]
-        s.packets += 1
-        s.payloadBytes += tcp.segmentLength
-        if tcp.segmentLength > s.maxSegment { s.maxSegment = tcp.segmentLength }
-        if tcp.segmentLength > 0 {
-            let end = tcp.sequenceNumber &+ UInt32(truncatingIfNeeded: tcp.segmentLength)
-            if s.dataEnd.map({ Seq.gt(end, $0) }) ?? true { s.dataEnd = end }
-        }
-        if tcp.flags.contains(.ack) && !tcp.flags.contains(.rst) {
-            var peer = stats[1 - d]
-            if peer.peerMaxAck.map({ Seq.gt(tcp.acknowledgementNumber, $0) }) ?? true { peer.peerMaxAck = tcp.acknowledgementNumber }
-            stats[1 - d] = peer
+        if tcp.flags.contains(.ack) && !tcp.flags.contains(.rst),
+           stats[1 - d].peerMaxAck.map({ Seq.gt(tcp.acknowledgementNumber, $0) }) ?? true {
+            stats[1 - d].peerMaxAck = tcp.acknowledgementNumber
         }
         if tcp.segmentLength > 0 { lastDataTime = f.timestamp }
-        if flags.isAnyRetransmission {
-            s.retransmissions += 1
-            s.retransmittedBytes += tcp.segmentLength
-        }
-        if flags.contains(.fastRetransmission) { s.fastRetransmissions += 1 }
-        if flags.contains(.spuriousRetransmission) { s.spuriousRetransmissions += 1 }
-        if flags.contains(.outOfOrder) { s.outOfOrder += 1 }
-        if flags.contains(.duplicateAck) { s.duplicateAcks += 1 }
-        if flags.contains(.lostSegment) { s.lostSegments += 1 }
-        if flags.contains(.ackLostSegment) { s.ackedUnseen += 1 }
-        if flags.contains(.zeroWindow) {
-            s.zeroWindows += 1
-            if s.firstZeroWindowFrame == nil { s.firstZeroWindowFrame = f.number }
-        }
-        if flags.contains(.ackLostSegment) && s.firstAckedUnseenFrame == nil { s.firstAckedUnseenFrame = f.number }
-        if flags.contains(.lostSegment) && s.firstLostSegmentFrame == nil { s.firstLostSegmentFrame = f.number }
-        if flags.contains(.zeroWindowProbe) { s.zeroWindowProbes += 1 }
-        if flags.contains(.keepAlive) { s.keepAlives += 1 }
-        if flags.contains(.windowFull) { s.windowFull += 1 }
-        if flags.contains(.challengeAck) { s.challengeAcks += 1 }
-        if window > s.maxWindow { s.maxWindow = window }
+        Self.count(tcp, into: &stats[d], frame: f.number, flags: flags, window: window)
         let fl = tcp.flags
-        if fl.contains(.syn) {
-            let o = tcp.options
-            s.isn = tcp.sequenceNumber
-            s.mss = o.mss.map(Int.init)
-            s.windowScale = o.windowScale.map(Int.init)
-            s.sackPermitted = o.sackPermitted
-            s.timestamps = o.timestampValue != nil
-            s.ecnSetup = fl.contains(.ack) ? fl.contains(.ece) : (fl.contains(.ece) && fl.contains(.cwr))
-        }
-        if fl.contains(.fin) && s.finFrame == nil { s.finFrame = f.number }
-        if fl.contains(.rst) && s.rstFrame == nil { s.rstFrame = f.number }
-        stats[d] = s
         if (fl.contains(.fin) || fl.contains(.rst)) && closeFrame == nil {
             closeFrame = f.number
             closeTime = f.timestamp
@@ -145,6 +104,50 @@ final class Connection {
             handshake.ackFrame = f.number
             handshake.ackTime = f.timestamp
         }
+    }
+
+    /// One direction's counters for a segment it sent (in place: no copy of the summary).
+    private static func count(_ tcp: TCPHeader, into s: inout DirectionSummary, frame: Int, flags: AnalysisFlags, window: Int) {
+        let fl = tcp.flags
+        s.packets += 1
+        s.payloadBytes += tcp.segmentLength
+        if tcp.segmentLength > s.maxSegment { s.maxSegment = tcp.segmentLength }
+        if tcp.segmentLength > 0 {
+            let end = tcp.sequenceNumber &+ UInt32(truncatingIfNeeded: tcp.segmentLength)
+            if s.dataEnd.map({ Seq.gt(end, $0) }) ?? true { s.dataEnd = end }
+        }
+        if flags.isAnyRetransmission {
+            s.retransmissions += 1
+            s.retransmittedBytes += tcp.segmentLength
+        }
+        if flags.contains(.fastRetransmission) { s.fastRetransmissions += 1 }
+        if flags.contains(.spuriousRetransmission) { s.spuriousRetransmissions += 1 }
+        if flags.contains(.outOfOrder) { s.outOfOrder += 1 }
+        if flags.contains(.duplicateAck) { s.duplicateAcks += 1 }
+        if flags.contains(.lostSegment) { s.lostSegments += 1 }
+        if flags.contains(.ackLostSegment) { s.ackedUnseen += 1 }
+        if flags.contains(.zeroWindow) {
+            s.zeroWindows += 1
+            if s.firstZeroWindowFrame == nil { s.firstZeroWindowFrame = frame }
+        }
+        if flags.contains(.ackLostSegment) && s.firstAckedUnseenFrame == nil { s.firstAckedUnseenFrame = frame }
+        if flags.contains(.lostSegment) && s.firstLostSegmentFrame == nil { s.firstLostSegmentFrame = frame }
+        if flags.contains(.zeroWindowProbe) { s.zeroWindowProbes += 1 }
+        if flags.contains(.keepAlive) { s.keepAlives += 1 }
+        if flags.contains(.windowFull) { s.windowFull += 1 }
+        if flags.contains(.challengeAck) { s.challengeAcks += 1 }
+        if window > s.maxWindow { s.maxWindow = window }
+        if fl.contains(.syn) {
+            let o = tcp.options
+            s.isn = tcp.sequenceNumber
+            s.mss = o.mss.map(Int.init)
+            s.windowScale = o.windowScale.map(Int.init)
+            s.sackPermitted = o.sackPermitted
+            s.timestamps = o.timestampValue != nil
+            s.ecnSetup = fl.contains(.ack) ? fl.contains(.ece) : (fl.contains(.ece) && fl.contains(.cwr))
+        }
+        if fl.contains(.fin) && s.finFrame == nil { s.finFrame = frame }
+        if fl.contains(.rst) && s.rstFrame == nil { s.rstFrame = frame }
     }
 
     /// The finished record.

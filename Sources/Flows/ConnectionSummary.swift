@@ -3,7 +3,7 @@ import Packets
 
 /// Everything the conversation layer knows about one TCP connection (one Wireshark
 /// `tcp.stream`), once its packets are seen. Plain values: the heavy per-packet state is gone.
-public struct ConnectionSummary: Sendable {
+public struct ConnectionSummary: Sendable, Equatable {
     public var stream: Int
     /// The side that sent the first SYN; without a SYN, Zeek's originator (ephemeral-port side).
     public var client: Endpoint
@@ -43,7 +43,7 @@ public struct ConnectionSummary: Sendable {
 
     public enum CloseKind: String, Sendable { case fin, rst }
 
-    public struct Handshake: Sendable {
+    public struct Handshake: Sendable, Equatable {
         public var synFrame: Int?
         public var synTime: Timestamp?
         public var synRetransmissions = 0
@@ -76,7 +76,7 @@ public struct ConnectionSummary: Sendable {
 }
 
 /// One direction of a connection.
-public struct DirectionSummary: Sendable {
+public struct DirectionSummary: Sendable, Equatable {
     public var packets = 0
     public var payloadBytes = 0
     public var retransmittedBytes = 0
@@ -118,7 +118,7 @@ public struct DirectionSummary: Sendable {
 }
 
 /// Per-segment ACK round-trip times (Wireshark's `tcp.analysis.ack_rtt`).
-public struct RTTStats: Sendable {
+public struct RTTStats: Sendable, Equatable {
     public var count = 0
     public var min = Double.infinity
     public var max = 0.0

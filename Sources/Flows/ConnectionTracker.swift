@@ -21,7 +21,9 @@ public struct ConnectionTracker {
     private var live: [ConversationKey: Connection] = [:]
     /// Streams of released conversations, for numbering late packets and port reuse.
     private var released: [ConversationKey: StreamRecord] = [:]
-    private var finished: [ConnectionSummary] = []
+    private var finished = FinishedConnections()
+    /// Sees every summary before it is encoded (tests check the encoding loses nothing).
+    var summaryObserver: ((ConnectionSummary) -> Void)?
     private var closedOrder: [(ConversationKey, Int)] = []
     private var lastSweep: Timestamp?
     public private(set) var streamCount = 0
@@ -34,8 +36,12 @@ public struct ConnectionTracker {
         var serverPort: UInt16
         var ackExpected: UInt32
     }
-    /// Recent pure SYNs by (ports, ISN + 1), to recognise a SYN/ACK from another address.
+    /// Recent pure SYNs by (ports, ISN + 1), to recognise a SYN/ACK from another address: two
+    /// generations of ``synMemory`` trace seconds each, so memory follows the SYN rate, not the trace.
     private var recentSYNs: [SYNKey: SegmentRecord] = [:]
+    private var olderSYNs: [SYNKey: SegmentRecord] = [:]
+    private var synGenerationStart: Timestamp?
+    static let synMemory = 60.0
     /// Conversations opened by an unexpected SYN/ACK → index into events.unexpectedSynAcks.
     private var pendingUnexpected: [ConversationKey: (ack: UInt32, index: Int)] = [:]
 
@@ -92,11 +98,15 @@ public struct ConnectionTracker {
         let ipID: UInt16? = ip.version == 4 ? ip.identification : nil
         host.record(ttl: ip.ttl, id: ipID, mac: p.ethernet?.source, previousIDOnConnection: conn.lastIPID[d])
         conn.lastIPID[d] = ipID
-        let record = SegmentRecord(
-            frame: p.frame.number, time: p.frame.timestamp, stream: conn.stream, source: src, destination: dst,
-            flags: fl, seq: tcp.sequenceNumber, ack: tcp.acknowledgementNumber, ttl: ip.ttl, ipID: ip.identification,
-            mac: p.ethernet?.source, length: tcp.segmentLength, window: Int(tcp.window), dontFragment: ip.dontFragment)
-        noteHandshake(record, conn: conn, key: key, direction: d)
+        // The segment as the rules' event lists keep it; built only for the few packets kept.
+        let stream = conn.stream
+        func record() -> SegmentRecord {
+            SegmentRecord(
+                frame: p.frame.number, time: p.frame.timestamp, stream: stream, source: src, destination: dst,
+                flags: fl, seq: tcp.sequenceNumber, ack: tcp.acknowledgementNumber, ttl: ip.ttl, ipID: ip.identification,
+                mac: p.ethernet?.source, length: tcp.segmentLength, window: Int(tcp.window), dontFragment: ip.dontFragment)
+        }
+        if fl.contains(.syn) || fl.contains(.rst) { noteHandshake(record(), conn: conn, key: key, direction: d) }
         let now = p.frame.timestamp.nanoseconds
         var result: Connection.WiresharkResult
         if lengthKnown {
@@ -126,10 +136,10 @@ public struct ConnectionTracker {
         conn.zeekProcess(tcp, direction: d)
         inspect(p, tcp, ip, record: record, conn: conn, direction: d)
         if result.flags.contains(.challengeAck) && events.challengeAcks.count < TraceEvents.limit {
-            events.challengeAcks.append(record)
+            events.challengeAcks.append(record())
         }
         if result.flags.isAnyRetransmission && tcp.segmentLength > 0 && events.retransmissions.count < TraceEvents.limit {
-            events.retransmissions.append(record)
+            events.retransmissions.append(record())
         }
         conn.count(p, tcp, direction: d, flags: result.flags, window: result.window)
         if result.ackedFrame != nil && result.ackRTT > 0 { conn.ackRTT.add(Double(result.ackRTT) / 1e9) }
@@ -153,10 +163,15 @@ public struct ConnectionTracker {
     private mutating func noteHandshake(_ r: SegmentRecord, conn: Connection, key: ConversationKey, direction d: Int) {
         let fl = r.flags
         if fl.contains(.syn) && !fl.contains(.ack) {
-            if recentSYNs.count > 200_000 { recentSYNs.removeAll(keepingCapacity: true) }
+            let current = synGenerationStart.map { Timestamp.interval(from: $0, to: r.time) < Self.synMemory } ?? false
+            if !current || recentSYNs.count >= 200_000 {
+                olderSYNs = recentSYNs
+                recentSYNs = [:]
+                synGenerationStart = r.time
+            }
             recentSYNs[SYNKey(clientPort: r.source.port, serverPort: r.destination.port, ackExpected: r.seq &+ 1)] = r
         } else if fl.contains(.syn) && fl.contains(.ack), conn.lastPureSYNSeq[1 - d] == nil,
-                  let syn = recentSYNs[SYNKey(clientPort: r.destination.port, serverPort: r.source.port, ackExpected: r.ack)],
+                  let syn = recentSYN(SYNKey(clientPort: r.destination.port, serverPort: r.source.port, ackExpected: r.ack)),
                   syn.source.address == r.destination.address, syn.destination.address != r.source.address,
                   pendingUnexpected[key]?.ack != r.ack, events.unexpectedSynAcks.count < TraceEvents.limit {
             // A new incident (another ISN) on these ports gets its own record.
@@ -173,7 +188,7 @@ public struct ConnectionTracker {
     }
 
     /// Payload, checksum and size observations for one segment.
-    private mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: SegmentRecord, conn: Connection, direction d: Int) {
+    private mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: () -> SegmentRecord, conn: Connection, direction d: Int) {
         let clientDir = conn.firstPureSYNDirection ?? conn.origin
         if tcp.segmentLength > 0 && p.capturedPayloadLength > 0 {
             if d == clientDir { conn.app.clientPayload(p.payload, frame: p.frame.number, time: p.frame.timestamp) }
@@ -184,7 +199,7 @@ public struct ConnectionTracker {
         let oversized = !ip.source.isLoopback && (ip.totalLength > 1500 || p.problems.contains(.ipLengthZeroAssumeTSO))
         if oversized {
             events.oversizedCount += 1
-            if events.oversized.count < 20 { events.oversized.append(record) }
+            if events.oversized.count < 20 { events.oversized.append(record()) }
         }
         if conn.checksumSamples[d] < 4 || oversized {
             conn.checksumSamples[d] += 1
@@ -220,17 +235,21 @@ public struct ConnectionTracker {
     }
 
     /// Summaries of every connection, in stream order. Call once, after the last packet.
-    public mutating func finish() -> [ConnectionSummary] {
+    public mutating func finish() -> ConnectionStore {
         // (Streams opened only by an ICMP quote have no packets of their own: not connections.)
-        for conn in live.values where conn.packets > 0 { finished.append(conn.summary()) }
+        for conn in live.values where conn.packets > 0 { keepSummary(conn.summary()) }
         live.removeAll()
-        // Merge pieces of a stream that was released and continued.
-        var byStream: [Int: ConnectionSummary] = [:]
-        for s in finished {
-            if let prior = byStream[s.stream] { byStream[s.stream] = Self.merge(prior, s) } else { byStream[s.stream] = s }
-        }
-        finished = []
-        return byStream.keys.sorted().map { byStream[$0]! }
+        // In stream order, the pieces of a stream that was released and continued merged.
+        let store = finished.sorted(merge: Self.merge)
+        finished = FinishedConnections()
+        return store
+    }
+
+    private func recentSYN(_ k: SYNKey) -> SegmentRecord? { recentSYNs[k] ?? olderSYNs[k] }
+
+    private mutating func keepSummary(_ s: ConnectionSummary) {
+        summaryObserver?(s)
+        finished.append(s)
     }
 
     private mutating func newConnection(_ key: ConversationKey) -> Connection {
@@ -241,7 +260,7 @@ public struct ConnectionTracker {
     }
 
     private mutating func finish(_ conn: Connection) {
-        if conn.packets > 0 { finished.append(conn.summary()) }
+        if conn.packets > 0 { keepSummary(conn.summary()) }
         live.removeValue(forKey: conn.key)
     }
 
@@ -254,7 +273,7 @@ public struct ConnectionTracker {
         for (key, stream) in closedOrder {
             guard let c = live[key], c.stream == stream else { continue }
             if Timestamp.interval(from: c.lastTime, to: now) >= releaseAfter {
-                finished.append(c.summary())
+                keepSummary(c.summary())
                 released[key] = StreamRecord(stream: c.stream, bases: (c.baseSeq(direction: 0), c.baseSeq(direction: 1)))
                 live.removeValue(forKey: key)
             } else {

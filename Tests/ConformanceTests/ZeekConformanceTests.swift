@@ -82,7 +82,7 @@ final class ZeekConformanceTests: XCTestCase {
         var reader = trace.makeReader()
         var tracker = ConnectionTracker()
         while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
-        return tracker.finish()
+        return Array(tracker.finish())
     }
 
     /// Reads a Zeek baseline into expected connections (nil when the format carries neither

@@ -16,7 +16,7 @@ final class ConnectionTrackerTests: XCTestCase {
         while let f = reader.next() {
             if let a = tracker.process(PacketDecoder.decode(f)) { analyses[f.number] = a }
         }
-        return Run(connections: tracker.finish(), analyses: analyses, hosts: tracker.hosts)
+        return Run(connections: Array(tracker.finish()), analyses: analyses, hosts: tracker.hosts)
     }
 
     func testWorkingRefusedAndDroppedConnections() throws {

@@ -15,14 +15,27 @@ public enum Fixtures {
         directory.appendingPathComponent(relative).path
     }
 
-    /// A fresh empty directory under the system temp dir.
+    /// A fresh empty directory for one test. All of them live under one directory per test
+    /// process, removed when the process exits, so test runs leave nothing behind in /tmp.
     public static func scratch(_ label: String = #function) throws -> URL {
         let safe = label.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("casebook-tests-\(safe)-\(UUID().uuidString.prefix(8))")
+        let url = scratchRoot.appendingPathComponent("\(safe)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    private static let scratchRoot: URL = {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("casebook-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        scratchRootPath = root.path
+        atexit {
+            if let path = Fixtures.scratchRootPath { try? FileManager.default.removeItem(atPath: path) }
+        }
+        return root
+    }()
+
+    nonisolated(unsafe) private static var scratchRootPath: String?
 
     /// Writes `bytes` to a new file in `dir`.
     @discardableResult

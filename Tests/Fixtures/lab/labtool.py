@@ -264,9 +264,15 @@ def cmd_bulk_server(a):
 
 def cmd_bulk_client(a):
     s = make_client_socket(a)
+    if a.rcvbuf:
+        # A small receive buffer (set before connect, so the window scale stays small).
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
     s.settimeout(a.timeout)
     s.connect((a.dst, a.port[0]))
     s.sendall(b"GET\n")
+    if a.pause:
+        # A reader that stops reading: the receive buffer fills and the window closes.
+        time.sleep(a.pause)
     n = 0
     while True:
         d = s.recv(65536)
@@ -537,7 +543,10 @@ def main():
     b = common(sub.add_parser("bulk-server"))
     b.add_argument("--bytes", type=int, default=30000)
     b.set_defaults(f=cmd_bulk_server)
-    common(sub.add_parser("bulk-client"), True).set_defaults(f=cmd_bulk_client)
+    bc = common(sub.add_parser("bulk-client"), True)
+    bc.add_argument("--pause", type=float, default=0, help="seconds to wait before reading")
+    bc.add_argument("--rcvbuf", type=int, default=0, help="SO_RCVBUF in bytes (0: the kernel's default)")
+    bc.set_defaults(f=cmd_bulk_client)
     common(sub.add_parser("upload-server")).set_defaults(f=cmd_upload_server)
     u = common(sub.add_parser("upload-client"), True)
     u.add_argument("--bytes", type=int, default=2896)

@@ -1,0 +1,184 @@
+import Capture
+import Packets
+
+/// ConnectionSummary in the compact encoding of ``CompactWriter``: every stored property, in
+/// declaration order (a round-trip test over the lab and corpus captures keeps it complete).
+extension ConnectionSummary {
+    func encode(to w: inout CompactWriter) {
+        w.int(stream)
+        w.endpoint(client)
+        w.endpoint(server)
+        w.endpoint(originator)
+        w.unsigned(UInt64(ConnState.allCases.firstIndex(of: state)!))
+        w.string(history)
+        w.int(firstFrame)
+        w.int(lastFrame - firstFrame)
+        w.int(packets)
+        w.timestamp(startTime)
+        w.timestamp(endTime, near: startTime)
+        toServer.encode(to: &w)
+        toClient.encode(to: &w)
+        handshake.encode(to: &w, near: startTime)
+        w.double(maxIdle)
+        w.optional(maxIdleEndFrame)
+        w.timestamp(lastDataTime, near: startTime)
+        w.optional(closeFrame)
+        w.timestamp(closeTime, near: startTime)
+        w.unsigned(closedByServer.map { $0 ? 2 : 1 } ?? 0)
+        w.unsigned(closeKind.map { $0 == .fin ? 1 : 2 } ?? 0)
+        w.optional(initialRTT)
+        w.int(ackRTT.count)
+        if ackRTT.count > 0 { w.double(ackRTT.min); w.double(ackRTT.max); w.double(ackRTT.sum) }
+        application.encode(to: &w, near: startTime)
+    }
+
+    static func decode(from r: inout CompactReader) -> ConnectionSummary {
+        let stream = r.int()
+        let client = r.endpoint(), server = r.endpoint(), originator = r.endpoint()
+        let state = ConnState.allCases[Int(r.unsigned())]
+        let history = r.string()
+        let firstFrame = r.int()
+        let lastFrame = firstFrame + r.int()
+        let packets = r.int()
+        let startTime = r.timestamp()
+        let endTime = r.timestamp(near: startTime)!
+        let toServer = DirectionSummary.decode(from: &r)
+        let toClient = DirectionSummary.decode(from: &r)
+        let handshake = Handshake.decode(from: &r, near: startTime)
+        let maxIdle = r.double()
+        let maxIdleEndFrame = r.optionalInt()
+        let lastDataTime = r.timestamp(near: startTime)
+        let closeFrame = r.optionalInt()
+        let closeTime = r.timestamp(near: startTime)
+        let byServer = r.unsigned()
+        let kind = r.unsigned()
+        let initialRTT = r.optionalDouble()
+        var rtt = RTTStats()
+        rtt.count = r.int()
+        if rtt.count > 0 { rtt.min = r.double(); rtt.max = r.double(); rtt.sum = r.double() }
+        let application = ApplicationObservation.decode(from: &r, near: startTime)
+        return ConnectionSummary(
+            stream: stream, client: client, server: server, originator: originator, state: state, history: history,
+            firstFrame: firstFrame, lastFrame: lastFrame, packets: packets, startTime: startTime, endTime: endTime,
+            toServer: toServer, toClient: toClient, handshake: handshake, maxIdle: maxIdle, maxIdleEndFrame: maxIdleEndFrame,
+            lastDataTime: lastDataTime, closeFrame: closeFrame, closeTime: closeTime,
+            closedByServer: byServer == 0 ? nil : byServer == 2, closeKind: kind == 0 ? nil : kind == 1 ? .fin : .rst,
+            initialRTT: initialRTT, ackRTT: rtt, application: application)
+    }
+}
+
+extension DirectionSummary {
+    func encode(to w: inout CompactWriter) {
+        w.int(packets); w.int(payloadBytes); w.int(retransmittedBytes); w.int(retransmissions)
+        w.int(fastRetransmissions); w.int(spuriousRetransmissions); w.int(outOfOrder)
+        w.int(duplicateAcks); w.int(lostSegments); w.int(ackedUnseen); w.int(zeroWindows)
+        w.int(zeroWindowProbes); w.int(keepAlives); w.int(windowFull); w.int(challengeAcks)
+        w.int(maxWindow); w.int(maxSegment)
+        w.optional(firstZeroWindowFrame)
+        w.optional(firstAckedUnseenFrame)
+        w.optional(firstLostSegmentFrame)
+        w.optional(isn)
+        w.optional(mss)
+        w.optional(windowScale)
+        w.optional(finFrame)
+        w.optional(rstFrame)
+        w.optional(dataEnd)
+        w.optional(peerMaxAck)
+        var bits: UInt64 = 0
+        if sackPermitted { bits |= 1 }
+        if timestamps { bits |= 2 }
+        if ecnSetup { bits |= 4 }
+        if unackedData { bits |= 8 }
+        w.unsigned(bits)
+    }
+
+    static func decode(from r: inout CompactReader) -> DirectionSummary {
+        var d = DirectionSummary()
+        d.packets = r.int(); d.payloadBytes = r.int(); d.retransmittedBytes = r.int(); d.retransmissions = r.int()
+        d.fastRetransmissions = r.int(); d.spuriousRetransmissions = r.int(); d.outOfOrder = r.int()
+        d.duplicateAcks = r.int(); d.lostSegments = r.int(); d.ackedUnseen = r.int(); d.zeroWindows = r.int()
+        d.zeroWindowProbes = r.int(); d.keepAlives = r.int(); d.windowFull = r.int(); d.challengeAcks = r.int()
+        d.maxWindow = r.int(); d.maxSegment = r.int()
+        d.firstZeroWindowFrame = r.optionalInt()
+        d.firstAckedUnseenFrame = r.optionalInt()
+        d.firstLostSegmentFrame = r.optionalInt()
+        d.isn = r.optional(UInt32.self)
+        d.mss = r.optionalInt()
+        d.windowScale = r.optionalInt()
+        d.finFrame = r.optionalInt()
+        d.rstFrame = r.optionalInt()
+        d.dataEnd = r.optional(UInt32.self)
+        d.peerMaxAck = r.optional(UInt32.self)
+        let bits = r.unsigned()
+        d.sackPermitted = bits & 1 != 0
+        d.timestamps = bits & 2 != 0
+        d.ecnSetup = bits & 4 != 0
+        d.unackedData = bits & 8 != 0
+        return d
+    }
+}
+
+extension ConnectionSummary.Handshake {
+    func encode(to w: inout CompactWriter, near base: Timestamp) {
+        w.optional(synFrame)
+        w.timestamp(synTime, near: base)
+        w.int(synRetransmissions)
+        w.optional(synAckFrame)
+        w.timestamp(synAckTime, near: base)
+        w.optional(ackFrame)
+        w.timestamp(ackTime, near: base)
+        w.optional(synTTL)
+        w.optional(synAckTTL)
+        w.optional(synIPID)
+        w.optional(synAckIPID)
+    }
+
+    static func decode(from r: inout CompactReader, near base: Timestamp) -> Self {
+        var h = Self()
+        h.synFrame = r.optionalInt()
+        h.synTime = r.timestamp(near: base)
+        h.synRetransmissions = r.int()
+        h.synAckFrame = r.optionalInt()
+        h.synAckTime = r.timestamp(near: base)
+        h.ackFrame = r.optionalInt()
+        h.ackTime = r.timestamp(near: base)
+        h.synTTL = r.optional(UInt8.self)
+        h.synAckTTL = r.optional(UInt8.self)
+        h.synIPID = r.optional(UInt16.self)
+        h.synAckIPID = r.optional(UInt16.self)
+        return h
+    }
+}
+
+extension ApplicationObservation {
+    func encode(to w: inout CompactWriter, near base: Timestamp) {
+        w.unsigned(guess.map { $0 == .smtp ? 1 : $0 == .http ? 2 : 3 } ?? 0)
+        w.optional(lastClientCommand)
+        w.optional(lastClientCommandFrame)
+        w.timestamp(lastClientCommandTime, near: base)
+        w.optional(dataTerminatorFrame)
+        w.optional(lastServerReply)
+        w.optional(lastServerReplyFrame)
+        w.optional(tlsClientHelloFrame)
+        w.optional(tlsServerHelloFrame)
+        w.optional(lastClientDataFrame)
+        w.optional(lastServerDataFrame)
+    }
+
+    static func decode(from r: inout CompactReader, near base: Timestamp) -> Self {
+        var a = Self()
+        let g = r.unsigned()
+        a.guess = g == 0 ? nil : g == 1 ? .smtp : g == 2 ? .http : .tls
+        a.lastClientCommand = r.optionalString()
+        a.lastClientCommandFrame = r.optionalInt()
+        a.lastClientCommandTime = r.timestamp(near: base)
+        a.dataTerminatorFrame = r.optionalInt()
+        a.lastServerReply = r.optionalString()
+        a.lastServerReplyFrame = r.optionalInt()
+        a.tlsClientHelloFrame = r.optionalInt()
+        a.tlsServerHelloFrame = r.optionalInt()
+        a.lastClientDataFrame = r.optionalInt()
+        a.lastServerDataFrame = r.optionalInt()
+        return a
+    }
+}

@@ -1,0 +1,25 @@
+/// Two values of a connection, one per direction (0 = from `key.low`, 1 = from `key.high`),
+/// stored inline: no heap array per field, no copy-on-write check per packet, and `pair[d].x += 1`
+/// mutates in place.
+struct DirectionPair<Value> {
+    var first: Value
+    var second: Value
+
+    init(_ first: Value, _ second: Value) {
+        self.first = first
+        self.second = second
+    }
+
+    init(repeating v: Value) {
+        first = v
+        second = v
+    }
+
+    @inline(__always)
+    subscript(direction: Int) -> Value {
+        get { direction == 0 ? first : second }
+        _modify {
+            if direction == 0 { yield &first } else { yield &second }
+        }
+    }
+}
