@@ -77,9 +77,9 @@ public struct FrameReader: IteratorProtocol {
         } else {
             return nil
         }
-        // Every 32 MiB, hand the pages behind the previous frame back to the kernel (memory stays
+        // Every 8 MiB, hand the pages behind the previous frame back to the kernel (memory stays
         // flat however large the file); bytes of earlier frames remain readable.
-        if offset - lastRelease >= 32 << 20, let frame {
+        if offset - lastRelease >= 8 << 20, let frame {
             let start = frame.bytes.baseAddress.map { $0 - trace.storage.bytes.baseAddress! } ?? offset
             trace.storage.release(before: start)
             lastRelease = offset

@@ -19,6 +19,16 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         return ConnectionSummary.decode(from: &r)
     }
 
+    func offsetOf(_ i: Int) -> Int { offsets[i] }
+
+    /// Encodes `s` at the end of the bytes without listing it; returns where it starts.
+    mutating func appendDetached(_ s: ConnectionSummary) -> Int {
+        append(s)
+        return offsets.removeLast()
+    }
+
+    mutating func replaceOffsets(_ o: [Int]) { offsets = o }
+
     /// Bytes held for the encoded connections.
     public var encodedSize: Int { bytes.count }
 
@@ -45,7 +55,8 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
 }
 
 /// Connections as they finish (in any order, a stream possibly in several pieces), encoded at
-/// once; ``sorted()`` puts them in stream order and merges the pieces.
+/// once; ``takeSorted(merge:)`` puts them in stream order and merges the pieces without copying
+/// the encoded bytes.
 struct FinishedConnections {
     private var store = ConnectionStore()
     private var order: [(stream: Int, firstFrame: Int)] = []
@@ -55,20 +66,36 @@ struct FinishedConnections {
         order.append((s.stream, s.firstFrame))
     }
 
-    func sorted(merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) -> ConnectionStore {
-        let indices = order.indices.sorted { (order[$0].stream, order[$0].firstFrame) < (order[$1].stream, order[$1].firstFrame) }
+    mutating func takeSorted(merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) -> ConnectionStore {
         var out = ConnectionStore()
+        swap(&out, &store)
+        let keys = order
+        order = []
+        out.reorder(keys: keys, merge: merge)
+        return out
+    }
+}
+
+extension ConnectionStore {
+    /// Sorts the records by (stream, first frame) and replaces the pieces of one stream by their
+    /// merge (appended; the pieces' bytes stay behind unused, a rare case).
+    mutating func reorder(keys: [(stream: Int, firstFrame: Int)], merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) {
+        let sorted = keys.indices.sorted { (keys[$0].stream, keys[$0].firstFrame) < (keys[$1].stream, keys[$1].firstFrame) }
+        var newOffsets: [Int] = []
+        newOffsets.reserveCapacity(sorted.count)
         var i = 0
-        while i < indices.count {
-            var s = store[indices[i]]
+        while i < sorted.count {
             var j = i + 1
-            while j < indices.count && order[indices[j]].stream == s.stream {
-                s = merge(s, store[indices[j]])
-                j += 1
+            while j < sorted.count && keys[sorted[j]].stream == keys[sorted[i]].stream { j += 1 }
+            if j == i + 1 {
+                newOffsets.append(offsetOf(sorted[i]))
+            } else {
+                var s = self[sorted[i]]
+                for k in (i + 1)..<j { s = merge(s, self[sorted[k]]) }
+                newOffsets.append(appendDetached(s))
             }
-            out.append(s)
             i = j
         }
-        return out
+        replaceOffsets(newOffsets)
     }
 }

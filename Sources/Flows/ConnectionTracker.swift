@@ -26,6 +26,7 @@ public struct ConnectionTracker {
     var summaryObserver: ((ConnectionSummary) -> Void)?
     private var closedOrder: [(ConversationKey, Int)] = []
     private var lastSweep: Timestamp?
+    private var lastIdleScan: Timestamp?
     public private(set) var streamCount = 0
     public private(set) var hosts = HostTable()
     /// Notable packets for the diagnosis rules.
@@ -240,9 +241,7 @@ public struct ConnectionTracker {
         for conn in live.values where conn.packets > 0 { keepSummary(conn.summary()) }
         live.removeAll()
         // In stream order, the pieces of a stream that was released and continued merged.
-        let store = finished.sorted(merge: Self.merge)
-        finished = FinishedConnections()
-        return store
+        return finished.takeSorted(merge: Self.merge)
     }
 
     private func recentSYN(_ k: SYNKey) -> SegmentRecord? { recentSYNs[k] ?? olderSYNs[k] }
@@ -265,7 +264,10 @@ public struct ConnectionTracker {
     }
 
     /// Releases closed connections that have been quiet for `releaseAfter` seconds (checked at
-    /// most once per trace second).
+    /// most once per trace second), and every ``idleScanInterval`` seconds the idle ones: a
+    /// connection never established (SYNs unanswered, refused) after ``unestablishedIdle`` quiet
+    /// seconds, any other after ``establishedIdle`` (Zeek's tcp_inactivity_timeout). A late packet
+    /// continues a released stream; the pieces are merged at the end.
     private mutating func sweep(now: Timestamp) {
         if let last = lastSweep, Timestamp.interval(from: last, to: now) < 1 { return }
         lastSweep = now
@@ -273,14 +275,31 @@ public struct ConnectionTracker {
         for (key, stream) in closedOrder {
             guard let c = live[key], c.stream == stream else { continue }
             if Timestamp.interval(from: c.lastTime, to: now) >= releaseAfter {
-                keepSummary(c.summary())
-                released[key] = StreamRecord(stream: c.stream, bases: (c.baseSeq(direction: 0), c.baseSeq(direction: 1)))
-                live.removeValue(forKey: key)
+                release(c)
             } else {
                 keep.append((key, stream))
             }
         }
         closedOrder = keep
+        if let last = lastIdleScan, Timestamp.interval(from: last, to: now) < Self.idleScanInterval { return }
+        if lastIdleScan == nil { lastIdleScan = now; return }
+        lastIdleScan = now
+        let idle = live.values.filter { c in
+            c.packets > 0 && Timestamp.interval(from: c.lastTime, to: now)
+                >= (c.handshake.ackFrame == nil ? Self.unestablishedIdle : Self.establishedIdle)
+        }
+        for c in idle { release(c) }
+    }
+
+    static let idleScanInterval = 10.0
+    /// Longer than the longest gap between a Linux or Windows host's SYN retries (32 s).
+    static let unestablishedIdle = 60.0
+    static let establishedIdle = 300.0
+
+    private mutating func release(_ c: Connection) {
+        keepSummary(c.summary())
+        released[c.key] = StreamRecord(stream: c.stream, bases: (c.baseSeq(direction: 0), c.baseSeq(direction: 1)))
+        live.removeValue(forKey: c.key)
     }
 
     static func merge(_ a: ConnectionSummary, _ b: ConnectionSummary) -> ConnectionSummary {
