@@ -35,10 +35,19 @@ public struct ClockOffset: Sendable, Equatable {
     public var clientSide: String?
     /// True when the user stated it (`attach --clock-offset`) rather than casebook estimating it.
     public var stated = false
+    /// What bounded it: packets both capture points saw (same segments), payload relayed by a
+    /// TCP-terminating device (proxied), or the user.
+    public var basis: Basis
 
-    public init(traceA: String, traceB: String, offset: Double, uncertainty: Double?, samples: Int, clientSide: String?, stated: Bool = false) {
+    public enum Basis: String, Sendable {
+        case sameSegments = "same-segments", proxied, stated
+    }
+
+    public init(traceA: String, traceB: String, offset: Double, uncertainty: Double?, samples: Int, clientSide: String?,
+                stated: Bool = false, basis: Basis? = nil) {
         self.traceA = traceA; self.traceB = traceB; self.offset = offset; self.uncertainty = uncertainty
         self.samples = samples; self.clientSide = clientSide; self.stated = stated
+        self.basis = basis ?? (stated ? .stated : .sameSegments)
     }
 }
 

@@ -52,6 +52,15 @@ public struct RuleContext: Sendable {
         return out
     }
 
+    /// Frames of `trace` (stream `stream`) with no origin at the other capture point: created between them.
+    public func createdBetween(trace: String, stream: Int) -> [(trace: String, frame: Int)] {
+        var out: [(String, Int)] = []
+        for (i, m) in matches.enumerated() where (m.traceA == trace && m.streamA == stream) || (m.traceB == trace && m.streamB == stream) {
+            for f in diffs[i]?.createdBetween ?? [] where !out.contains(where: { $0 == f }) { out.append(f) }
+        }
+        return out
+    }
+
     public func trace(_ name: String) -> DocumentBuilder.TraceResult? { traces.first { $0.entry.name == name } }
 
     /// The trace nearer the clients of a matched pair: by vantage name, else the one whose

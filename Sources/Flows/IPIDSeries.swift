@@ -1,0 +1,93 @@
+/// The IPv4 identification values (`ip.id`) one sender used on one connection, in one direction,
+/// kept in constant space: the first few values, the last one, and how consecutive values stepped.
+/// Enough to tell a per-connection counter (+1 per packet), a host-wide counter shared with other
+/// traffic (small steps), random IDs and all-zero IDs (DF set, RFC 6864), and to see whether two
+/// capture points saw the same values for the same connection.
+public struct IPIDSeries: Sendable, Equatable {
+    /// How many first values are kept.
+    public static let kept = 4
+    private var head: (UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0)
+    /// Packets with an IPv4 header.
+    public private(set) var count: UInt32 = 0
+    public private(set) var last: UInt16 = 0
+    /// Packets whose ID was 0, and packets with Don't Fragment set.
+    public private(set) var zeros: UInt32 = 0
+    public private(set) var dontFragment: UInt32 = 0
+    /// Steps between consecutive non-zero IDs: all of them, those of exactly +1, those of +1…+64.
+    public private(set) var steps: UInt32 = 0
+    public private(set) var plusOne: UInt32 = 0
+    public private(set) var smallSteps: UInt32 = 0
+    private var lastNonZero: UInt16 = 0
+    private var sawNonZero = false
+
+    public init() {}
+
+    @inline(__always)
+    public mutating func add(_ id: UInt16, dontFragment df: Bool) {
+        switch count {
+        case 0: head.0 = id
+        case 1: head.1 = id
+        case 2: head.2 = id
+        case 3: head.3 = id
+        default: break
+        }
+        count &+= 1
+        last = id
+        if df { dontFragment &+= 1 }
+        guard id != 0 else { zeros &+= 1; return }
+        if sawNonZero {
+            let step = id &- lastNonZero
+            steps &+= 1
+            if step == 1 { plusOne &+= 1 }
+            if step >= 1 && step <= 64 { smallSteps &+= 1 }
+        }
+        lastNonZero = id
+        sawNonZero = true
+    }
+
+    /// The first values (at most ``kept``), in order.
+    public var first: [UInt16] { Array([head.0, head.1, head.2, head.3].prefix(Int(min(count, UInt32(Self.kept))))) }
+
+    /// `zero`, `+1 per packet` (a counter per connection, or a host counter with nothing else to
+    /// send), `incrementing` (a host-wide counter: small gaps from other traffic), `random`, or nil
+    /// (fewer than two non-zero values after the first).
+    public var behaviour: String? {
+        if count > 0 && zeros == count { return "zero" }
+        guard steps >= 1 else { return nil }
+        if plusOne * 10 >= steps * 8 { return "+1 per packet" }
+        if smallSteps * 10 >= steps * 8 { return "incrementing" }
+        return "random"
+    }
+
+    /// This series followed by `later` (a stream continued after it was released).
+    public func merged(with later: IPIDSeries) -> IPIDSeries {
+        guard later.count > 0 else { return self }
+        guard count > 0 else { return later }
+        var m = self
+        for id in later.first.prefix(max(0, Self.kept - Int(count))) { m.appendHead(id) }
+        m.count = count &+ later.count
+        m.last = later.last
+        m.zeros = zeros &+ later.zeros
+        m.dontFragment = dontFragment &+ later.dontFragment
+        m.steps = steps &+ later.steps
+        m.plusOne = plusOne &+ later.plusOne
+        m.smallSteps = smallSteps &+ later.smallSteps
+        if later.sawNonZero { m.lastNonZero = later.lastNonZero; m.sawNonZero = true }
+        return m
+    }
+
+    private mutating func appendHead(_ id: UInt16) {
+        switch count {
+        case 1: head.1 = id
+        case 2: head.2 = id
+        case 3: head.3 = id
+        default: break
+        }
+        count &+= 1
+    }
+
+    public static func == (a: IPIDSeries, b: IPIDSeries) -> Bool {
+        a.first == b.first && a.count == b.count && a.last == b.last && a.zeros == b.zeros
+            && a.dontFragment == b.dontFragment && a.steps == b.steps && a.plusOne == b.plusOne && a.smallSteps == b.smallSteps
+    }
+}
