@@ -63,11 +63,23 @@ extension Casebook {
         func segments(_ g: Group, _ v: (clientStreams: Set<Int>, matches: [Int])) -> (client: [SegmentSighting], server: [SegmentSighting]) {
             (v.clientStreams.sorted().flatMap { sightings[g.clientTrace]?[$0] ?? [] }, sightings[g.serverTrace]?[g.serverStream] ?? [])
         }
-        let pairings = ordered.map { g, v in
-            let (c, s) = segments(g, v)
-            return (clientTrace: g.clientTrace, serverTrace: g.serverTrace, pairing: SegmentPairing.pair(clientSide: c, serverSide: s, proxied: g.proxied))
+        // Pair each group's packets; where causality says the sides are the other way round for this
+        // connection (a connection opened from the server's side on a short path), swap them.
+        var compared: [(clientTrace: String, serverTrace: String, client: [SegmentSighting], server: [SegmentSighting],
+                        pairing: SegmentPairing, proxied: Bool, matches: [Int])] = []
+        for (g, v) in ordered {
+            var (c, s) = segments(g, v)
+            var ct = g.clientTrace, st = g.serverTrace
+            var p = SegmentPairing.pair(clientSide: c, serverSide: s, proxied: g.proxied)
+            if p.inverted {
+                swap(&c, &s)
+                swap(&ct, &st)
+                p = SegmentPairing.pair(clientSide: c, serverSide: s, proxied: g.proxied)
+            }
+            if p.settlesOrientation && !p.inverted { for i in v.matches { out.matches[i].clientSideTrace = ct } }
+            compared.append((ct, st, c, s, p, g.proxied, v.matches))
         }
-        out.timings = VantageTiming.combine(pairings, order: results.map(\.entry.name))
+        out.timings = VantageTiming.combine(compared.map { ($0.clientTrace, $0.serverTrace, $0.pairing) }, order: results.map(\.entry.name))
         for t in out.timings {
             guard var o = t.offset else { continue }
             if let i = out.offsets.firstIndex(where: { $0.traceA == t.traceA && $0.traceB == t.traceB }) {
@@ -78,13 +90,12 @@ extension Casebook {
                 out.offsets.append(o)
             }
         }
-        for (g, v) in ordered {
-            let o = out.offsets.first { ($0.traceA == g.clientTrace && $0.traceB == g.serverTrace) || ($0.traceA == g.serverTrace && $0.traceB == g.clientTrace) }
-            let shift = o.map { $0.traceA == g.clientTrace ? -$0.offset : $0.offset } ?? 0
-            let (c, s) = segments(g, v)
-            let diff = VantageDiff.compute(clientSide: (g.clientTrace, c), serverSide: (g.serverTrace, s), shift: shift,
-                                           uncertainty: o.map { $0.uncertainty ?? (o!.stated ? 0 : .infinity) }, proxied: g.proxied)
-            for i in v.matches { out.diffs[i] = diff }
+        for x in compared {
+            let o = out.offsets.first { ($0.traceA == x.clientTrace && $0.traceB == x.serverTrace) || ($0.traceA == x.serverTrace && $0.traceB == x.clientTrace) }
+            let shift = o.map { $0.traceA == x.clientTrace ? -$0.offset : $0.offset } ?? 0
+            let diff = VantageDiff.compute(clientSide: (x.clientTrace, x.client), serverSide: (x.serverTrace, x.server), shift: shift,
+                                           uncertainty: o.map { $0.uncertainty ?? ($0.stated ? 0 : .infinity) }, proxied: x.proxied)
+            for i in x.matches { out.diffs[i] = diff }
         }
         return out
     }

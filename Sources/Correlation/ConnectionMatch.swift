@@ -20,6 +20,9 @@ public struct ConnectionMatch: Sendable, Equatable {
     public var method: Method
     /// What matched, in words ("client ISN 937522549", "4-tuple, starts 1.2 ms apart").
     public var evidence: String
+    /// The trace nearer the connection's client, once packets seen at both settled it by causality
+    /// (what travels toward the server is seen there first); nil when not compared or not settled.
+    public var clientSideTrace: String? = nil
 }
 
 /// The clock of trace B relative to trace A: `timeB ≈ timeA + offset`, known within ± uncertainty.

@@ -25,6 +25,15 @@ public struct SegmentPairing: Sendable {
     public var towardServerCount = 0
     public var towardClientCount = 0
 
+    /// Both directions paired: the orientation (which side is nearer the client) can be checked.
+    public var settlesOrientation: Bool { towardServer != nil && towardClient != nil }
+    /// Causality is violated as oriented (a packet toward the server took less time than one toward
+    /// the client took negatively): the two capture points are the other way round for this connection.
+    public var inverted: Bool {
+        guard let f = towardServer, let b = towardClient else { return false }
+        return f.lag < b.lag
+    }
+
     public static func pair(clientSide: [SegmentSighting], serverSide: [SegmentSighting], proxied: Bool) -> SegmentPairing {
         var out = SegmentPairing(pairs: [], proxied: proxied)
         var first: [AnyHashable: SegmentSighting] = [:]

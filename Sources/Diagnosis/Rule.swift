@@ -68,6 +68,8 @@ public struct RuleContext: Sendable {
     public func clientSide(_ m: ConnectionMatch) -> (client: (DocumentBuilder.TraceResult, ConnectionSummary), server: (DocumentBuilder.TraceResult, ConnectionSummary))? {
         guard let ta = trace(m.traceA), let tb = trace(m.traceB),
               let ca = ta.connection(stream: m.streamA), let cb = tb.connection(stream: m.streamB) else { return nil }
+        // Settled by packets both sides saw (causality) when they were compared.
+        if let t = m.clientSideTrace { return t == m.traceA ? ((ta, ca), (tb, cb)) : ((tb, cb), (ta, ca)) }
         // The connection's first SYN shows up first at the capture point nearer its initiator
         // (clock offset applied when known; margin for clock error).
         if let sa = ca.handshake.synTime, let sb = cb.handshake.synTime {

@@ -56,6 +56,15 @@ final class VantageTests: XCTestCase {
         XCTAssertEqual(s.bToA?.oneWayMs, 0.004)
         XCTAssertEqual(s.aToB.map { [$0.frameA, $0.frameB] }, [3, 3])
         XCTAssertTrue(AnalysisSummary.render(try stated.analyze(case: "c")).contains("VANTAGE POINTS"))
+        // Across a WAN link that delays every frame 1.75 ms (lab wan-delay), clocks stated.
+        let (wan, _) = try twoSided("wan-delay", clientOffset: 0)
+        let doc = try wan.analyze(case: "c")
+        let w = try XCTUnwrap(doc.vantageDelays.first)
+        XCTAssertEqual(w.roundTripMs, 3.585)
+        XCTAssertEqual(w.aToB?.oneWayMs, 1.791)
+        XCTAssertEqual(w.bToA?.oneWayMs, 1.794)
+        let text = AnalysisSummary.render(doc)
+        XCTAssertTrue(text.contains("client.pcap  server.pcap  1        +0.000 ms    stated  3.585 ms        1.791 ms     1.794 ms"), text)
     }
 
     func testTimeZoneForALogWithoutOne() throws {

@@ -62,6 +62,27 @@ final class VantageComparisonTests: XCTestCase {
         XCTAssertFalse(nat.findings.contains { $0.id == "middlebox.tcp-terminating" })
     }
 
+    func testRoundTripAcrossADelayedWANLink() throws {
+        let r = try compare("wan-delay")
+        let t = try XCTUnwrap(r.compared.timings.first)
+        // Fastest each way (tshark): frame 7 at .913361 → .915152 (1.791 ms); frame 5 at .911141 → .912935 (1.794 ms).
+        XCTAssertEqual(t.aToB.map { [$0.frameA, $0.frameB, $0.samples] }, [7, 7, 6])
+        XCTAssertEqual(try XCTUnwrap(t.aToB).lag, 0.001791, accuracy: 1e-9)
+        XCTAssertEqual(t.bToA.map { [$0.frameA, $0.frameB, $0.samples] }, [5, 5, 4])
+        XCTAssertEqual(try XCTUnwrap(t.bToA).lag, -0.001794, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(t.roundTrip), 0.003585, accuracy: 1e-9)
+        let o = try XCTUnwrap(r.compared.offsets.first)
+        XCTAssertEqual(o.offset, -0.0000015, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(o.uncertainty), 0.0017925, accuracy: 1e-9)
+        XCTAssertEqual(o.samples, 10)
+        XCTAssertLessThanOrEqual(abs(o.offset), o.uncertainty!, "one host clock: the true offset 0 lies within")
+        // Clocks known to agree: the one-way delays.
+        let w = t.oneWay(offset: 0)
+        XCTAssertEqual(try XCTUnwrap(w.aToB), 0.001791, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(w.bToA), 0.001794, accuracy: 1e-9)
+        XCTAssertTrue(r.compared.diffs.values.allSatisfy { $0.lostBetween.isEmpty && $0.createdBetween.isEmpty })
+    }
+
     func testRoundTripBetweenTheVantagePointsWithoutKnowingTheClocks() throws {
         let r = try compare("basic")
         let t = try XCTUnwrap(r.compared.timings.first)
