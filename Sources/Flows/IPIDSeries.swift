@@ -17,6 +17,7 @@ public struct IPIDSeries: Sendable, Equatable {
     public private(set) var steps: UInt32 = 0
     public private(set) var plusOne: UInt32 = 0
     public private(set) var smallSteps: UInt32 = 0
+    private var firstNonZero: UInt16 = 0
     private var lastNonZero: UInt16 = 0
     private var sawNonZero = false
 
@@ -35,14 +36,17 @@ public struct IPIDSeries: Sendable, Equatable {
         last = id
         if df { dontFragment &+= 1 }
         guard id != 0 else { zeros &+= 1; return }
-        if sawNonZero {
-            let step = id &- lastNonZero
-            steps &+= 1
-            if step == 1 { plusOne &+= 1 }
-            if step >= 1 && step <= 64 { smallSteps &+= 1 }
-        }
+        if sawNonZero { countStep(from: lastNonZero, to: id) } else { firstNonZero = id }
         lastNonZero = id
         sawNonZero = true
+    }
+
+    @inline(__always)
+    private mutating func countStep(from a: UInt16, to b: UInt16) {
+        let step = b &- a
+        steps &+= 1
+        if step == 1 { plusOne &+= 1 }
+        if step >= 1 && step <= 64 { smallSteps &+= 1 }
     }
 
     /// The first values (at most ``kept``), in order.
@@ -72,7 +76,11 @@ public struct IPIDSeries: Sendable, Equatable {
         m.steps = steps &+ later.steps
         m.plusOne = plusOne &+ later.plusOne
         m.smallSteps = smallSteps &+ later.smallSteps
-        if later.sawNonZero { m.lastNonZero = later.lastNonZero; m.sawNonZero = true }
+        if later.sawNonZero {
+            if sawNonZero { m.countStep(from: lastNonZero, to: later.firstNonZero) } else { m.firstNonZero = later.firstNonZero }
+            m.lastNonZero = later.lastNonZero
+            m.sawNonZero = true
+        }
         return m
     }
 

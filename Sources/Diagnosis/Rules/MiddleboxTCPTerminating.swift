@@ -50,6 +50,16 @@ struct MiddleboxTCPTerminating: CaseRule {
             if let a = rttC, let b = rttS {
                 technical += " handshake RTT \(Evidence.ms(a)) on the client side vs \(Evidence.ms(b)) on the server side."
             }
+            // With the clocks related: the SYN/ACK the client got came before the server made its own.
+            if let o = context.offsets.first(where: { Set([$0.traceA, $0.traceB]) == Set([ct.entry.name, st.entry.name]) }),
+               let u = o.uncertainty ?? (o.stated ? 0 : nil), let a = c.handshake.synAckTime, let b = s.handshake.synAckTime,
+               let fa = c.handshake.synAckFrame, let fb = s.handshake.synAckFrame {
+                // Server-side time on the client side's clock.
+                let lead = Timestamp.interval(from: a, to: b) - (o.traceA == ct.entry.name ? o.offset : -o.offset)
+                if lead > u {
+                    technical += " The SYN/ACK reached the client side (\(ct.entry.name) frame \(fa)) \(Evidence.ms(lead)) before the server sent its own (\(st.entry.name) frame \(fb); clocks related within ± \(Evidence.ms(u))\(o.basis == .proxied ? ", from the relayed payload" : "")): the device answered the client before the server had."
+                }
+            }
             if let p = relayed, let a = p.client.ipID, let b = p.server.ipID {
                 technical += " The same \(p.client.length) payload bytes (\(p.client.fromClient ? "from the client" : "from the server")) carry IP ID \(Evidence.hex(a)) at the client side (\(ct.entry.name) frame \(p.client.frame)) and \(Evidence.hex(b)) at the server side (\(st.entry.name) frame \(p.server.frame))\(a == b ? "." : ": the device sends its own packets, it does not forward the sender's (a router leaves the IP ID alone).")"
             }
