@@ -94,7 +94,8 @@ extension Casebook {
             let o = out.offsets.first { ($0.traceA == x.clientTrace && $0.traceB == x.serverTrace) || ($0.traceA == x.serverTrace && $0.traceB == x.clientTrace) }
             let shift = o.map { $0.traceA == x.clientTrace ? -$0.offset : $0.offset } ?? 0
             let diff = VantageDiff.compute(clientSide: (x.clientTrace, x.client), serverSide: (x.serverTrace, x.server), shift: shift,
-                                           uncertainty: o.map { $0.uncertainty ?? ($0.stated ? 0 : .infinity) }, proxied: x.proxied)
+                                           uncertainty: o.map { $0.uncertainty ?? ($0.stated ? 0 : .infinity) }, proxied: x.proxied,
+                                           pairing: x.pairing)
             for i in x.matches { out.diffs[i] = diff }
         }
         return out

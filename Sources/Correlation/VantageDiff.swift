@@ -71,14 +71,15 @@ public struct VantageDiff: Sendable, Equatable {
     /// unknown); only the time both captures cover counts.
     public static func compute(clientSide: (trace: String, segments: [SegmentSighting]),
                                serverSide: (trace: String, segments: [SegmentSighting]), shift: Double,
-                               uncertainty: Double? = nil, proxied: Bool = false, margin: Double = 1) -> VantageDiff {
+                               uncertainty: Double? = nil, proxied: Bool = false, pairing known: SegmentPairing? = nil,
+                               margin: Double = 1) -> VantageDiff {
         func window(_ s: [SegmentSighting], _ d: Double) -> ClosedRange<Double>? {
             guard let lo = s.map(\.time).min(), let hi = s.map(\.time).max() else { return nil }
             return (lo + d - margin)...(hi + d + margin)
         }
         let c = clientSide.segments, s = serverSide.segments
         let cWindow = window(c, 0), sWindow = window(s, shift)
-        let pairing = SegmentPairing.pair(clientSide: c, serverSide: s, proxied: proxied)
+        let pairing = known ?? SegmentPairing.pair(clientSide: c, serverSide: s, proxied: proxied)
         if proxied {
             return throughProxy(clientSide, serverSide, shift: shift, uncertainty: uncertainty, pairing: pairing,
                                 cWindow: cWindow, sWindow: sWindow)

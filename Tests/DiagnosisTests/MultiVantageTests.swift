@@ -27,6 +27,7 @@ final class MultiVantageTests: XCTestCase {
         XCTAssertEqual(o.offset, 0.0000015, accuracy: 1e-9, "between −1.879 ms (93 bytes: server.pcap frame 18 at .129453, client.pcap frame 16 at .131332) and +1.882 ms (80 bytes: client.pcap frame 19 at .135985, server.pcap frame 21 at .137867)")
         XCTAssertEqual(try XCTUnwrap(o.uncertainty), 0.0018805, accuracy: 1e-9)
         XCTAssertLessThanOrEqual(abs(o.offset), o.uncertainty!, "both captures ran on the host clock: the true offset, 0, lies within")
+        XCTAssertEqual(r.compared.timings.count, 1)
         XCTAssertTrue(r.compared.timings.allSatisfy { $0.proxied && $0.roundTrip == nil }, "no round trip through a proxy")
         let t = r.findings.filter { $0.id == "middlebox.tcp-terminating" }
         XCTAssertEqual(t.count, 2, "the failing connection and the one in the other direction")
