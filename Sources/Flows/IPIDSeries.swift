@@ -94,8 +94,58 @@ public struct IPIDSeries: Sendable, Equatable {
         count &+= 1
     }
 
+    /// Compact form for the finished-connection store: counters as differences from what a
+    /// per-connection counter would give, IDs as wrapping differences, so a typical direction takes
+    /// about a dozen bytes (one byte when it carried no IPv4 packet).
+    func encode(to w: inout CompactWriter) {
+        w.unsigned(UInt64(count))
+        guard count > 0 else { return }
+        let n = Int(min(count, UInt32(Self.kept)))
+        w.unsigned(UInt64(head.0))
+        for i in 1..<n { w.int(Int(Int16(bitPattern: headValue(i) &- headValue(i - 1)))) }
+        w.int(Int(Int16(bitPattern: last &- headValue(n - 1))))
+        w.unsigned(UInt64(zeros))
+        w.unsigned(UInt64(count - dontFragment))
+        w.unsigned(UInt64(steps)); w.unsigned(UInt64(steps - plusOne)); w.unsigned(UInt64(steps - smallSteps))
+        w.unsigned(sawNonZero ? 1 : 0)
+        if sawNonZero {
+            w.int(Int(Int16(bitPattern: firstNonZero &- head.0)))
+            w.int(Int(Int16(bitPattern: lastNonZero &- last)))
+        }
+    }
+
+    private func headValue(_ i: Int) -> UInt16 {
+        switch i { case 0: head.0; case 1: head.1; case 2: head.2; default: head.3 }
+    }
+
+    static func decode(from r: inout CompactReader) -> IPIDSeries {
+        var s = IPIDSeries()
+        s.count = UInt32(truncatingIfNeeded: r.unsigned())
+        guard s.count > 0 else { return s }
+        let n = Int(min(s.count, UInt32(kept)))
+        var previous = UInt16(truncatingIfNeeded: r.unsigned())
+        s.head.0 = previous
+        for i in 1..<n {
+            previous = previous &+ UInt16(bitPattern: Int16(truncatingIfNeeded: r.int()))
+            switch i { case 1: s.head.1 = previous; case 2: s.head.2 = previous; default: s.head.3 = previous }
+        }
+        s.last = previous &+ UInt16(bitPattern: Int16(truncatingIfNeeded: r.int()))
+        s.zeros = UInt32(truncatingIfNeeded: r.unsigned())
+        s.dontFragment = s.count - UInt32(truncatingIfNeeded: r.unsigned())
+        s.steps = UInt32(truncatingIfNeeded: r.unsigned())
+        s.plusOne = s.steps - UInt32(truncatingIfNeeded: r.unsigned())
+        s.smallSteps = s.steps - UInt32(truncatingIfNeeded: r.unsigned())
+        s.sawNonZero = r.unsigned() != 0
+        if s.sawNonZero {
+            s.firstNonZero = s.head.0 &+ UInt16(bitPattern: Int16(truncatingIfNeeded: r.int()))
+            s.lastNonZero = s.last &+ UInt16(bitPattern: Int16(truncatingIfNeeded: r.int()))
+        }
+        return s
+    }
+
     public static func == (a: IPIDSeries, b: IPIDSeries) -> Bool {
         a.first == b.first && a.count == b.count && a.last == b.last && a.zeros == b.zeros
             && a.dontFragment == b.dontFragment && a.steps == b.steps && a.plusOne == b.plusOne && a.smallSteps == b.smallSteps
+            && a.sawNonZero == b.sawNonZero && a.firstNonZero == b.firstNonZero && a.lastNonZero == b.lastNonZero
     }
 }

@@ -11,7 +11,7 @@ final class IPIDSeriesTests: XCTestCase {
         var reader = trace.makeReader()
         var tracker = ConnectionTracker()
         while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
-        return tracker.finish()
+        return Array(tracker.finish())
     }
 
     func testSeriesPerDirectionOnTheLabCaptures() throws {
