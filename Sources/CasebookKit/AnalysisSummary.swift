@@ -16,6 +16,7 @@ public enum AnalysisSummary {
         for t in doc.traces where !t.problems.isEmpty {
             for p in t.problems { out += "  problem in \(t.name): \(p)\n" }
         }
+        out += vantages(doc)
         let aliases = Dictionary(doc.hosts.compactMap { h in h.alias.map { (h.address, $0) } }, uniquingKeysWith: { a, _ in a })
         func named(_ endpoint: String) -> String {
             let host = endpoint.hasPrefix("[") ? String(endpoint.dropFirst().prefix { $0 != "]" }) : String(endpoint.prefix { $0 != ":" })
@@ -53,6 +54,31 @@ public enum AnalysisSummary {
         }
         out += TextTable.render(rows) + "\n"
         return out
+    }
+
+    /// Per pair of traces: matched connections, the clocks' offset and what bounded it, the round
+    /// trip between the two capture points, and the one-way delays when the clocks are known.
+    static func vantages(_ doc: AnalysisDocument) -> String {
+        var pairs: [[String]] = []
+        for o in doc.clockOffsets { if !pairs.contains([o.traceA, o.traceB]) { pairs.append([o.traceA, o.traceB]) } }
+        for d in doc.vantageDelays { if !pairs.contains([d.traceA, d.traceB]) { pairs.append([d.traceA, d.traceB]) } }
+        guard !pairs.isEmpty else { return "" }
+        func ms(_ v: Double) -> String { String(format: "%.3f ms", v) }
+        var rows = [["TRACE A", "TRACE B", "MATCHED", "CLOCK B − A", "FROM", "ROUND TRIP A↔B", "ONE-WAY A→B", "ONE-WAY B→A"]]
+        for p in pairs {
+            let o = doc.clockOffsets.first { $0.traceA == p[0] && $0.traceB == p[1] }
+            let d = doc.vantageDelays.first { $0.traceA == p[0] && $0.traceB == p[1] }
+            let matched = doc.matches.filter { $0.traceA == p[0] && $0.traceB == p[1] }.count
+            var clock = "-"
+            if let o {
+                clock = String(format: "%+.3f ms", o.offsetS * 1000) + (o.uncertaintyS.map { " ± " + ms($0 * 1000) } ?? (o.stated == true ? "" : " (one bound)"))
+            }
+            let from = o.map { $0.stated == true ? "stated" : "\($0.basis ?? "same-segments"), \($0.samples) packets" } ?? "-"
+            let unknown = d == nil ? "-" : "unknown"
+            rows.append([p[0], p[1], "\(matched)", clock, from, d?.roundTripMs.map(ms) ?? "-",
+                         d?.aToB?.oneWayMs.map(ms) ?? unknown, d?.bToA?.oneWayMs.map(ms) ?? unknown])
+        }
+        return "\nVANTAGE POINTS\n" + TextTable.render(rows) + "\n"
     }
 
     /// Findings as an analyst's note: what, with which frames, what to do.

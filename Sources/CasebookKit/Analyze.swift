@@ -77,8 +77,12 @@ extension Casebook {
             }
         }
         let statedOffsets = Dictionary(manifest.attachments.compactMap { a in a.clockOffset.map { (a.stored, $0) } }, uniquingKeysWith: { a, _ in a })
-        let correlation = Rules.correlate(results, statedOffsets: statedOffsets)
-        let diffs = try wrapped { try Self.vantageDiffs(results: results, correlation: correlation, ws: ws) }
+        let compared = try wrapped {
+            try Self.compareVantages(results: results, correlation: Rules.correlate(results, statedOffsets: statedOffsets)) {
+                ws.evidenceDirectory.appendingPathComponent($0).path
+            }
+        }
+        let correlation = (matches: compared.matches, offsets: compared.offsets), diffs = compared.diffs
         var doc = DocumentBuilder.document(version: Self.version, cacheKey: key, caseID: manifest.id, title: manifest.title,
                                            traces: results, aliases: manifest.aliases,
                                            findings: Rules.run(results, aliases: manifest.aliases, correlation: correlation,
@@ -86,10 +90,12 @@ extension Casebook {
                                            includeConnections: false)
         doc.matches = correlation.matches.map(DocumentBuilder.match)
         doc.clockOffsets = correlation.offsets.map(DocumentBuilder.offset)
+        doc.vantageDelays = compared.timings.compactMap { DocumentBuilder.vantageDelay($0, offsets: correlation.offsets) }
         for (i, d) in diffs {
             doc.matches[i].lostBetween = d.lostBetween.map { .init(trace: $0.trace, frame: $0.frame) }
             doc.matches[i].createdBetween = d.createdBetween.map { .init(trace: $0.trace, frame: $0.frame) }
         }
+        for (i, m) in correlation.matches.enumerated() { doc.matches[i].ipIDs = DocumentBuilder.ipIDs(m, traces: results) }
         try wrapped {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
             try AtomicWrite.write(to: Self.documentURL(ws)) { handle in
@@ -101,57 +107,6 @@ extension Casebook {
         }
         if needsDocument { doc.connections = Array(DocumentBuilder.connectionEntries(results)) }
         return doc
-    }
-
-    /// Per matched connection (same segments or translated): which packets one capture point saw
-    /// and the other did not. One extra pass over each trace involved, up to the last matched frame.
-    static func vantageDiffs(results: [DocumentBuilder.TraceResult],
-                             correlation: (matches: [ConnectionMatch], offsets: [ClockOffset]), ws: CaseWorkspace) throws -> [Int: VantageDiff] {
-        var out: [Int: VantageDiff] = [:]
-        let context = RuleContext(aliases: [:], traces: results, matches: correlation.matches, offsets: correlation.offsets)
-        var wanted: [String: Set<Int>] = [:]
-        var last: [String: Int] = [:]
-        for m in correlation.matches where m.method != .proxied {
-            for (t, s) in [(m.traceA, m.streamA), (m.traceB, m.streamB)] {
-                wanted[t, default: []].insert(s)
-                if let c = context.trace(t)?.connection(stream: s) { last[t] = max(last[t] ?? 0, c.lastFrame) }
-            }
-        }
-        guard !wanted.isEmpty else { return [:] }
-        var sightings: [String: [Int: [SegmentSighting]]] = [:]
-        for (trace, streams) in wanted {
-            guard let c0 = context.trace(trace) else { continue }
-            let clients = Dictionary(streams.compactMap { s in c0.connection(stream: s).map { (s, $0.client) } }, uniquingKeysWith: { a, _ in a })
-            try walk(ws.evidenceDirectory.appendingPathComponent(trace).path, streams: streams, stopAfter: last[trace] ?? Int.max) { frame, p, s in
-                guard let ip = p.ip, let tcp = p.tcp, let client = clients[s.stream] else { return }
-                let fromClient = Endpoint(ip.source, tcp.sourcePort) == client
-                sightings[trace, default: [:]][s.stream, default: []].append(SegmentSighting(
-                    frame: frame.number, time: frame.timestamp.secondsSinceEpoch, fromClient: fromClient,
-                    seq: tcp.sequenceNumber, ack: tcp.acknowledgementNumber, flags: tcp.flags.rawValue, length: tcp.segmentLength))
-            }
-        }
-        // Group client-side streams by the server-side stream they match: a translated handshake can be
-        // split by tcp.stream into a SYN stream and a SYN/ACK stream (one-way NAT), one connection here.
-        struct Group: Hashable { var clientTrace: String; var serverTrace: String; var serverStream: Int }
-        var groups: [Group: (clientStreams: Set<Int>, matches: [Int], shift: Double)] = [:]
-        for (i, m) in correlation.matches.enumerated() where m.method != .proxied {
-            guard let ((ct, c), (st, s)) = context.clientSide(m) else { continue }
-            let o = correlation.offsets.first { ($0.traceA == ct.entry.name && $0.traceB == st.entry.name) || ($0.traceA == st.entry.name && $0.traceB == ct.entry.name) }
-            let shift = o.map { $0.traceA == ct.entry.name ? -$0.offset : $0.offset } ?? 0
-            let g = Group(clientTrace: ct.entry.name, serverTrace: st.entry.name, serverStream: s.stream)
-            var v = groups[g] ?? (clientStreams: [], matches: [], shift: shift)
-            v.clientStreams.insert(c.stream)
-            v.matches.append(i)
-            groups[g] = v
-        }
-        for (g, v) in groups {
-            let clientSegments = v.clientStreams.sorted().flatMap { sightings[g.clientTrace]?[$0] ?? [] }
-            let diff = VantageDiff.compute(
-                clientSide: (g.clientTrace, clientSegments),
-                serverSide: (g.serverTrace, sightings[g.serverTrace]?[g.serverStream] ?? []), shift: v.shift)
-            for i in v.matches { out[i] = diff }
-        }
-        return out
     }
 
     /// The conversation layer over one trace file.

@@ -43,6 +43,20 @@ extension Casebook {
         let start = lines.first?.time ?? 0
         for p in parts.dropFirst() {
             emit("# \(p.trace) stream \(p.stream) is the same connection (\(p.how))\(p.shift != 0 ? String(format: ", shifted by %+.6f s", p.shift) : "")")
+            let o = doc.clockOffsets.first { Set([$0.traceA, $0.traceB]) == Set([trace, p.trace]) }
+            if let o {
+                let how = o.stated == true ? "stated by the user" : "bounded by causality from \(o.samples) packets (\(o.basis ?? "same-segments"))"
+                emit("#   clock of \(o.traceB) − \(o.traceA): " + String(format: "%+.6f s", o.offsetS) + (o.uncertaintyS.map { String(format: " ± %.6f s", $0) } ?? "") + ", \(how)")
+            }
+            if let d = doc.vantageDelays.first(where: { Set([$0.traceA, $0.traceB]) == Set([trace, p.trace]) }), let rt = d.roundTripMs {
+                var line = "#   round trip \(d.traceA) ↔ \(d.traceB): " + String(format: "%.3f ms", rt)
+                if let f = d.aToB?.oneWayMs, let b = d.bToA?.oneWayMs {
+                    line += String(format: " (one-way %.3f ms \(d.traceA) → \(d.traceB), %.3f ms back; clocks stated)", f, b)
+                } else {
+                    line += " (one-way delays unknown: the clocks' offset is only estimated)"
+                }
+                emit(line)
+            }
         }
         for l in lines { emit(String(format: "%12.6f  ", l.time - start) + l.text) }
     }

@@ -20,6 +20,9 @@ public struct ConnectionMatch: Sendable, Equatable {
     public var method: Method
     /// What matched, in words ("client ISN 937522549", "4-tuple, starts 1.2 ms apart").
     public var evidence: String
+    /// The trace nearer the connection's client, once packets seen at both settled it by causality
+    /// (what travels toward the server is seen there first); nil when not compared or not settled.
+    public var clientSideTrace: String? = nil
 }
 
 /// The clock of trace B relative to trace A: `timeB ≈ timeA + offset`, known within ± uncertainty.
@@ -35,10 +38,19 @@ public struct ClockOffset: Sendable, Equatable {
     public var clientSide: String?
     /// True when the user stated it (`attach --clock-offset`) rather than casebook estimating it.
     public var stated = false
+    /// What bounded it: packets both capture points saw (same segments), payload relayed by a
+    /// TCP-terminating device (proxied), or the user.
+    public var basis: Basis
 
-    public init(traceA: String, traceB: String, offset: Double, uncertainty: Double?, samples: Int, clientSide: String?, stated: Bool = false) {
+    public enum Basis: String, Sendable {
+        case sameSegments = "same-segments", proxied, stated
+    }
+
+    public init(traceA: String, traceB: String, offset: Double, uncertainty: Double?, samples: Int, clientSide: String?,
+                stated: Bool = false, basis: Basis? = nil) {
         self.traceA = traceA; self.traceB = traceB; self.offset = offset; self.uncertainty = uncertainty
         self.samples = samples; self.clientSide = clientSide; self.stated = stated
+        self.basis = basis ?? (stated ? .stated : .sameSegments)
     }
 }
 

@@ -16,6 +16,7 @@ extension AnalysisDocument {
             o.key("clock_offsets")
             try o.array(clockOffsets) { out, x in
                 try out.object { o in
+                    o.field("basis", x.basis)
                     o.field("client_side", x.clientSide); o.field("offset_s", x.offsetS); o.field("samples", x.samples)
                     if let st = x.stated { o.field("stated", st) }
                     o.field("trace_a", x.traceA); o.field("trace_b", x.traceB); o.field("uncertainty_s", x.uncertaintyS)
@@ -32,6 +33,7 @@ extension AnalysisDocument {
                 try out.object { o in
                     try o.frames("created_between", x.createdBetween)
                     o.field("evidence", x.evidence)
+                    if let ids = x.ipIDs { o.key("ip_ids"); try o.array(ids) { try $1.write(to: &$0) } }
                     try o.frames("lost_between", x.lostBetween)
                     o.field("method", x.method); o.field("stream_a", x.streamA)
                     o.field("stream_b", x.streamB); o.field("trace_a", x.traceA); o.field("trace_b", x.traceB)
@@ -39,6 +41,8 @@ extension AnalysisDocument {
             }
             o.key("traces")
             try o.array(traces) { try $1.write(to: &$0) }
+            o.key("vantage_delays")
+            try o.array(vantageDelays) { try $1.write(to: &$0) }
         }
     }
 }

@@ -14,6 +14,8 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
     public var matches: [Match] = []
     /// Clock of one trace relative to another.
     public var clockOffsets: [Offset] = []
+    /// Round trip (and, with known clocks, one-way delays) between two vantage points.
+    public var vantageDelays: [VantageDelay] = []
     /// Packet rows of the connections findings cite (for ladder diagrams); filled by `report`.
     public var exchanges: [Exchange] = []
 
@@ -55,7 +57,7 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case casebookVersion = "casebook_version", cacheKey = "cache_key", `case`, traces, hosts, connections, findings
-        case matches, clockOffsets = "clock_offsets", exchanges
+        case matches, clockOffsets = "clock_offsets", exchanges, vantageDelays = "vantage_delays"
     }
 
     public struct Match: Codable, Sendable, Equatable {
@@ -66,9 +68,11 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         /// origin upstream (created between the capture points). Same-segment/translated matches only.
         public var lostBetween: [FrameRef]?
         public var createdBetween: [FrameRef]?
+        /// Each side's IPv4 IDs per direction, as that capture point saw them.
+        public var ipIDs: [IPIDs]?
         enum CodingKeys: String, CodingKey {
             case traceA = "trace_a", streamA = "stream_a", traceB = "trace_b", streamB = "stream_b", method, evidence
-            case lostBetween = "lost_between", createdBetween = "created_between"
+            case lostBetween = "lost_between", createdBetween = "created_between", ipIDs = "ip_ids"
         }
     }
 
@@ -87,9 +91,12 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         public var clientSide: String?
         /// Stated by the user (`attach --clock-offset`), not estimated.
         public var stated: Bool?
+        /// What bounded it: `same-segments` (packets both capture points saw), `proxied` (payload
+        /// a TCP-terminating device relayed), `stated`.
+        public var basis: String?
         enum CodingKeys: String, CodingKey {
             case traceA = "trace_a", traceB = "trace_b", offsetS = "offset_s", uncertaintyS = "uncertainty_s", samples
-            case clientSide = "client_side", stated
+            case clientSide = "client_side", stated, basis
         }
     }
 
@@ -105,6 +112,7 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         matches = try c.decodeIfPresent([Match].self, forKey: .matches) ?? []
         clockOffsets = try c.decodeIfPresent([Offset].self, forKey: .clockOffsets) ?? []
         exchanges = try c.decodeIfPresent([Exchange].self, forKey: .exchanges) ?? []
+        vantageDelays = try c.decodeIfPresent([VantageDelay].self, forKey: .vantageDelays) ?? []
     }
 
     init(casebookVersion: String, cacheKey: String, case: CaseInfo, traces: [TraceEntry], hosts: [HostEntry],

@@ -88,7 +88,7 @@ extension DocumentBuilder {
 
     public static func offset(_ o: ClockOffset) -> AnalysisDocument.Offset {
         .init(traceA: o.traceA, traceB: o.traceB, offsetS: round6(o.offset), uncertaintyS: o.uncertainty.map(round6),
-              samples: o.samples, clientSide: o.clientSide, stated: o.stated ? true : nil)
+              samples: o.samples, clientSide: o.clientSide, stated: o.stated ? true : nil, basis: o.basis.rawValue)
     }
 
     /// The facts of one trace for the document.

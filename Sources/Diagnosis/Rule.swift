@@ -52,6 +52,15 @@ public struct RuleContext: Sendable {
         return out
     }
 
+    /// Frames of `trace` (stream `stream`) with no origin at the other capture point: created between them.
+    public func createdBetween(trace: String, stream: Int) -> [(trace: String, frame: Int)] {
+        var out: [(String, Int)] = []
+        for (i, m) in matches.enumerated() where (m.traceA == trace && m.streamA == stream) || (m.traceB == trace && m.streamB == stream) {
+            for f in diffs[i]?.createdBetween ?? [] where !out.contains(where: { $0 == f }) { out.append(f) }
+        }
+        return out
+    }
+
     public func trace(_ name: String) -> DocumentBuilder.TraceResult? { traces.first { $0.entry.name == name } }
 
     /// The trace nearer the clients of a matched pair: by vantage name, else the one whose
@@ -59,6 +68,8 @@ public struct RuleContext: Sendable {
     public func clientSide(_ m: ConnectionMatch) -> (client: (DocumentBuilder.TraceResult, ConnectionSummary), server: (DocumentBuilder.TraceResult, ConnectionSummary))? {
         guard let ta = trace(m.traceA), let tb = trace(m.traceB),
               let ca = ta.connection(stream: m.streamA), let cb = tb.connection(stream: m.streamB) else { return nil }
+        // Settled by packets both sides saw (causality) when they were compared.
+        if let t = m.clientSideTrace { return t == m.traceA ? ((ta, ca), (tb, cb)) : ((tb, cb), (ta, ca)) }
         // The connection's first SYN shows up first at the capture point nearer its initiator
         // (clock offset applied when known; margin for clock error).
         if let sa = ca.handshake.synTime, let sb = cb.handshake.synTime {

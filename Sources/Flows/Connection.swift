@@ -74,6 +74,7 @@ final class Connection {
         }
         if tcp.segmentLength > 0 { lastDataTime = f.timestamp }
         Self.count(tcp, into: &stats[d], frame: f.number, flags: flags, window: window)
+        if let ip = p.ip, ip.version == 4 { stats[d].ipIDs.add(ip.identification, dontFragment: ip.dontFragment) }
         let fl = tcp.flags
         if (fl.contains(.fin) || fl.contains(.rst)) && closeFrame == nil {
             closeFrame = f.number

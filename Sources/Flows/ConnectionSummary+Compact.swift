@@ -90,6 +90,7 @@ extension DirectionSummary {
         if ecnSetup { bits |= 4 }
         if unackedData { bits |= 8 }
         w.unsigned(bits)
+        ipIDs.encode(to: &w)
     }
 
     static func decode(from r: inout CompactReader) -> DirectionSummary {
@@ -114,6 +115,7 @@ extension DirectionSummary {
         d.timestamps = bits & 2 != 0
         d.ecnSetup = bits & 4 != 0
         d.unackedData = bits & 8 != 0
+        d.ipIDs = IPIDSeries.decode(from: &r)
         return d
     }
 }

@@ -114,6 +114,8 @@ public struct DirectionSummary: Sendable, Equatable {
     /// Raw sequence number just past the last payload byte sent, and the highest ack the peer sent.
     public var dataEnd: UInt32?
     public var peerMaxAck: UInt32?
+    /// IPv4 identification values this direction's sender used (first few, last, steps).
+    public var ipIDs = IPIDSeries()
     public init() {}
 }
 

@@ -347,6 +347,7 @@ extension DirectionSummary {
         m.maxSegment = Swift.max(m.maxSegment, o.maxSegment)
         m.finFrame = m.finFrame ?? o.finFrame
         m.rstFrame = m.rstFrame ?? o.rstFrame
+        m.ipIDs = m.ipIDs.merged(with: o.ipIDs)
         return m
     }
 }

@@ -19,10 +19,13 @@ final class VantageTests: XCTestCase {
         let (cb, _) = try twoSided("tls-proxy-reset")
         var lines: [String] = []
         try cb.showAcrossVantages(case: "c", trace: "client.pcap", stream: 0, colour: false) { lines.append($0) }
-        XCTAssertEqual(lines.first, "# server.pcap stream 0 is the same connection (proxied)")
-        XCTAssertEqual(lines.count, 19, "8 frames at the client, 10 at the server, one header")
+        // The offset is +1.5 µs ± 1.8805 ms (see MultiVantageTests): printed to the µs, the tie may round either way.
+        XCTAssertTrue(lines[0].hasPrefix("# server.pcap stream 0 is the same connection (proxied), shifted by -0.00000"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("#   clock of server.pcap − client.pcap: +0.00000"), lines[1])
+        XCTAssertTrue(lines[1].hasSuffix(" s ± 0.001881 s, bounded by causality from 7 packets (proxied)"), lines[1])
+        XCTAssertEqual(lines.count, 20, "8 frames at the client, 10 at the server, two header lines")
         // The proxy opens its own connection to the server only after the client's ClientHello (client frame 4).
-        let order = lines.dropFirst().map { $0.contains("client.pcap |") ? "C" : "S" }.joined()
+        let order = lines.filter { !$0.hasPrefix("#") }.map { $0.contains("client.pcap |") ? "C" : "S" }.joined()
         XCTAssertEqual(order, "CCCCSSSSSSSSSSCCCC")
     }
 
@@ -33,6 +36,35 @@ final class VantageTests: XCTestCase {
         let o = try XCTUnwrap(doc.clockOffsets.first)
         XCTAssertEqual(o.stated, true)
         XCTAssertEqual(o.offsetS, -2.5, accuracy: 1e-9, "server.pcap's clock relative to a client clock 2.5 s ahead")
+    }
+
+    func testRoundTripBetweenVantagePointsAndOneWayDelaysOnlyWithStatedClocks() throws {
+        let (estimated, _) = try twoSided("basic")
+        let d = try XCTUnwrap(estimated.analyze(case: "c").vantageDelays.first)
+        XCTAssertEqual([d.traceA, d.traceB, d.clock], ["client.pcap", "server.pcap", "estimated"])
+        XCTAssertEqual(d.roundTripMs, 0.008, "client.pcap frame 3 → server.pcap frame 3 in 4 µs, server.pcap frame 5 → client.pcap frame 5 in 4 µs")
+        XCTAssertNil(d.aToB?.oneWayMs, "one-way delays are not identifiable from an estimated offset")
+        var lines: [String] = []
+        try estimated.showAcrossVantages(case: "c", trace: "client.pcap", stream: 0, colour: false) { lines.append($0) }
+        XCTAssertTrue(lines.contains("#   round trip client.pcap ↔ server.pcap: 0.008 ms (one-way delays unknown: the clocks' offset is only estimated)"), lines.joined(separator: "\n"))
+        // The user states that the client's clock is right (offset 0): both captures ran on the host clock.
+        let (stated, _) = try twoSided("basic", clientOffset: 0)
+        let s = try XCTUnwrap(stated.analyze(case: "c").vantageDelays.first)
+        XCTAssertEqual(s.clock, "stated")
+        XCTAssertEqual(s.roundTripMs, 0.008)
+        XCTAssertEqual(s.aToB?.oneWayMs, 0.004)
+        XCTAssertEqual(s.bToA?.oneWayMs, 0.004)
+        XCTAssertEqual(s.aToB.map { [$0.frameA, $0.frameB] }, [3, 3])
+        XCTAssertTrue(AnalysisSummary.render(try stated.analyze(case: "c")).contains("VANTAGE POINTS"))
+        // Across a WAN link that delays every frame 1.75 ms (lab wan-delay), clocks stated.
+        let (wan, _) = try twoSided("wan-delay", clientOffset: 0)
+        let doc = try wan.analyze(case: "c")
+        let w = try XCTUnwrap(doc.vantageDelays.first)
+        XCTAssertEqual(w.roundTripMs, 3.585)
+        XCTAssertEqual(w.aToB?.oneWayMs, 1.791)
+        XCTAssertEqual(w.bToA?.oneWayMs, 1.794)
+        let text = AnalysisSummary.render(doc)
+        XCTAssertTrue(text.contains("client.pcap  server.pcap  1        +0.000 ms    stated  3.585 ms        1.791 ms     1.794 ms"), text)
     }
 
     func testTimeZoneForALogWithoutOne() throws {

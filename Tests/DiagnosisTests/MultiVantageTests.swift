@@ -7,19 +7,28 @@ import XCTest
 
 /// Stories that need two vantage points, on the lab's two-sided captures.
 final class MultiVantageTests: XCTestCase {
-    func run(_ lab: String) throws -> (findings: [Finding], matches: [ConnectionMatch], offsets: [ClockOffset]) {
+    func run(_ lab: String) throws -> (findings: [Finding], matches: [ConnectionMatch], offsets: [ClockOffset], compared: Casebook.VantageComparison) {
         let traces = try ["client", "server"].map { (v: String) in
             try Casebook.analyzeTrace(path: Fixtures.lab("\(lab)/\(v).pcap"), name: "\(v).pcap", vantage: v, sha256: "")
         }
-        let c = Rules.correlate(traces)
-        return (Rules.run(traces, aliases: [:], correlation: c), c.matches, c.offsets)
+        let c = try Casebook.compareVantages(results: traces, correlation: Rules.correlate(traces)) { Fixtures.lab("\(lab)/\($0)") }
+        let findings = Rules.run(traces, aliases: [:], correlation: (c.matches, c.offsets), diffs: c.diffs)
+        return (findings, c.matches, c.offsets, c)
     }
 
     func testTLSProxyTerminatesTCPAndClosesBothSides() throws {
         let r = try run("tls-proxy-reset")
         XCTAssertEqual(r.matches.first.map { [$0.streamA, $0.streamB] }, [0, 0])
         XCTAssertEqual(r.matches.first?.method, .proxied)
-        XCTAssertTrue(r.offsets.isEmpty, "no segment passes both capture points unchanged, so no causality bounds")
+        // No segment passes both capture points unchanged; the relayed payload still bounds the clocks.
+        let o = try XCTUnwrap(r.offsets.first)
+        XCTAssertEqual(o.basis, .proxied)
+        XCTAssertEqual(o.samples, 7, "the ClientHello of stream 0, and the 6 relayed segments of the connection in the other direction")
+        XCTAssertEqual(o.offset, 0.0000015, accuracy: 1e-9, "between −1.879 ms (93 bytes: server.pcap frame 18 at .129453, client.pcap frame 16 at .131332) and +1.882 ms (80 bytes: client.pcap frame 19 at .135985, server.pcap frame 21 at .137867)")
+        XCTAssertEqual(try XCTUnwrap(o.uncertainty), 0.0018805, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(abs(o.offset), o.uncertainty!, "both captures ran on the host clock: the true offset, 0, lies within")
+        XCTAssertEqual(r.compared.timings.count, 1)
+        XCTAssertTrue(r.compared.timings.allSatisfy { $0.proxied && $0.roundTrip == nil }, "no round trip through a proxy")
         let t = r.findings.filter { $0.id == "middlebox.tcp-terminating" }
         XCTAssertEqual(t.count, 2, "the failing connection and the one in the other direction")
         let f = t[0]
