@@ -76,14 +76,16 @@ struct CompactWriter {
     }
 }
 
-/// Reads what ``CompactWriter`` wrote, in the same order. The bytes come from this process only.
+/// Reads what ``CompactWriter`` wrote, in the same order. The bytes come from this process only
+/// and are borrowed for the reader's lifetime (no bounds check or reference count per byte).
 struct CompactReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var at: Int
 
+    @inline(__always)
     mutating func byte() -> UInt8 {
         defer { at += 1 }
-        return bytes[at]
+        return bytes.baseAddress.unsafelyUnwrapped[at]
     }
 
     mutating func unsigned() -> UInt64 {
@@ -122,7 +124,7 @@ struct CompactReader {
     mutating func string() -> String {
         let n = Int(unsigned())
         defer { at += n }
-        return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<(at + n)]), as: UTF8.self)
     }
 
     mutating func optionalString() -> String? { byte() == 0 ? nil : string() }

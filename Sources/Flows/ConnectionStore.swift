@@ -15,8 +15,10 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     public var endIndex: Int { offsets.count }
 
     public subscript(i: Int) -> ConnectionSummary {
-        var r = CompactReader(bytes: bytes, at: offsets[i])
-        return ConnectionSummary.decode(from: &r)
+        bytes.withUnsafeBufferPointer { b in
+            var r = CompactReader(bytes: b, at: offsets[i])
+            return ConnectionSummary.decode(from: &r)
+        }
     }
 
     func offsetOf(_ i: Int) -> Int { offsets[i] }
@@ -45,8 +47,10 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         var lo = 0, hi = offsets.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            var r = CompactReader(bytes: bytes, at: offsets[mid])
-            let s = r.int()
+            let s = bytes.withUnsafeBufferPointer { b in
+                var r = CompactReader(bytes: b, at: offsets[mid])
+                return r.int()
+            }
             if s == stream { return self[mid] }
             if s < stream { lo = mid + 1 } else { hi = mid - 1 }
         }

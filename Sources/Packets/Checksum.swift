@@ -18,13 +18,18 @@ public enum Checksum {
         default: return nil
         }
         sum += 6 + UInt64(length)
-        var i = tcp.offset
-        let end = tcp.offset + length
-        while i + 1 < end {
-            sum += UInt64(b[i]) << 8 | UInt64(b[i + 1])
-            i += 2
+        // The segment: 32-bit words in the machine's byte order, folded, then swapped to network
+        // order (RFC 1071 §2(B): the sum does not depend on byte order), the last 0–3 bytes apart.
+        let start = b.baseAddress! + tcp.offset
+        var words: UInt64 = 0, j = 0
+        while j + 4 <= length {
+            words &+= UInt64(UInt32(bigEndian: start.loadUnaligned(fromByteOffset: j, as: UInt32.self)))
+            j += 4
         }
-        if i < end { sum += UInt64(b[i]) << 8 }
+        if j + 1 < length { words &+= UInt64(start.load(fromByteOffset: j, as: UInt8.self)) << 24 | UInt64(start.load(fromByteOffset: j + 1, as: UInt8.self)) << 16; j += 2 }
+        if j < length { words &+= UInt64(start.load(fromByteOffset: j, as: UInt8.self)) << (j % 4 == 0 ? 24 : 8) }
+        while words >> 16 != 0 { words = (words & 0xFFFF) + (words >> 16) }
+        sum += words
         while sum >> 16 != 0 { sum = (sum & 0xFFFF) + (sum >> 16) }
         return sum == 0xFFFF
     }
