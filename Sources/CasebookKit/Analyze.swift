@@ -119,12 +119,15 @@ extension Casebook {
         var first: Timestamp?, last: Timestamp?
         var linkTypes: [LinkType] = []
         var decodeProblems: [String: Int] = [:]
+        // One packet's storage, decoded into for every frame.
+        var packet = Packet(frame: Frame(number: 0, timestamp: Timestamp(nanoseconds: 0), capturedLength: 0, originalLength: 0,
+                                         linkType: LinkType(rawValue: 0), interfaceID: 0, bytes: UnsafeRawBufferPointer(start: nil, count: 0)))
         while let frame = reader.next() {
             packets += 1
             if first == nil { first = frame.timestamp }
             last = frame.timestamp
             if !linkTypes.contains(frame.linkType) { linkTypes.append(frame.linkType) }
-            let packet = PacketDecoder.decode(frame)
+            PacketDecoder.decode(frame, into: &packet)
             if !packet.problems.isEmpty {
                 for n in packet.problems.names { decodeProblems[n, default: 0] += 1 }
             }

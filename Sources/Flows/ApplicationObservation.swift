@@ -35,6 +35,22 @@ public struct ApplicationObservation: Sendable, Equatable {
 
     static let smtpCommands = ["EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"].map { Array($0.utf8) }
     static let httpStatusPrefix = Array("HTTP/".utf8)
+    static let httpVersionMarker = Array(" HTTP/".utf8)
+
+    /// Whether the payload's first line (up to CR or LF, at most the 200 bytes ``line(_:)``
+    /// keeps) contains `needle`, on the bytes.
+    static func firstLine(of p: UnsafeRawBufferPointer, contains needle: [UInt8]) -> Bool {
+        let n = min(p.count, 200)
+        var i = 0
+        while i + needle.count <= n {
+            if p[i] == 0x0D || p[i] == 0x0A { return false }
+            var j = 0
+            while j < needle.count && p[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+            i += 1
+        }
+        return false
+    }
     static let httpMethods = ["GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT "].map { Array($0.utf8) }
 
     /// Does the payload start with `prefix` (ASCII, case-insensitive when asked)?
@@ -82,7 +98,7 @@ public struct ApplicationObservation: Sendable, Equatable {
             lastClientCommand = l
             lastClientCommandFrame = frame
         } else if guess != .smtp, Self.httpMethods.contains(where: { Self.starts(p, with: $0, caseInsensitive: false) }),
-                  let l = Self.line(p), l.contains(" HTTP/") {
+                  Self.firstLine(of: p, contains: Self.httpVersionMarker), let l = Self.line(p) {
             guess = .http
             lastClientCommand = l
             lastClientCommandFrame = frame

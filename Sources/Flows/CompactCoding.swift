@@ -10,6 +10,7 @@ struct CompactWriter {
 
     init(into bytes: [UInt8]) { self.bytes = bytes }
 
+    @inline(__always)
     mutating func unsigned(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
@@ -19,42 +20,52 @@ struct CompactWriter {
         bytes.append(UInt8(v))
     }
 
+    @inline(__always)
     mutating func int(_ v: Int) { unsigned(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63)))) }
+    @inline(__always)
     mutating func int64(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
 
     /// Non-negative in practice (frames, counts); negative values still round-trip.
+    @inline(__always)
     mutating func optional(_ v: Int?) {
         if let v { unsigned(UInt64(bitPattern: Int64((v << 1) ^ (v >> 63))) &+ 1) } else { unsigned(0) }
     }
 
+    @inline(__always)
     mutating func optional<U: FixedWidthInteger & UnsignedInteger>(_ v: U?) {
         if let v { unsigned(UInt64(v) + 1) } else { unsigned(0) }
     }
 
+    @inline(__always)
     mutating func double(_ v: Double) {
         let b = v.bitPattern
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: b >> (8 * UInt64(i)))) }
     }
 
+    @inline(__always)
     mutating func optional(_ v: Double?) {
         if let v { bytes.append(1); double(v) } else { bytes.append(0) }
     }
 
+    @inline(__always)
     mutating func string(_ s: String) {
         unsigned(UInt64(s.utf8.count))
         bytes.append(contentsOf: s.utf8)
     }
 
+    @inline(__always)
     mutating func optional(_ s: String?) {
         if let s { bytes.append(1); string(s) } else { bytes.append(0) }
     }
 
+    @inline(__always)
     mutating func timestamp(_ t: Timestamp) {
         int64(t.seconds)
         unsigned(UInt64(t.fraction))
     }
 
     /// A time near `base` (seconds as a difference): a few bytes instead of ten.
+    @inline(__always)
     mutating func timestamp(_ t: Timestamp?, near base: Timestamp) {
         guard let t else { bytes.append(0); return }
         bytes.append(1)
@@ -62,6 +73,7 @@ struct CompactWriter {
         unsigned(UInt64(t.fraction))
     }
 
+    @inline(__always)
     mutating func endpoint(_ e: Endpoint) {
         switch e.address {
         case .v4(let a):
@@ -88,6 +100,7 @@ struct CompactReader {
         return bytes.baseAddress.unsafelyUnwrapped[at]
     }
 
+    @inline(__always)
     mutating func unsigned() -> UInt64 {
         var v: UInt64 = 0, shift: UInt64 = 0
         while true {
@@ -98,48 +111,60 @@ struct CompactReader {
         }
     }
 
+    @inline(__always)
     private static func unzig(_ u: UInt64) -> Int64 { Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1))) }
 
+    @inline(__always)
     mutating func int() -> Int { Int(Self.unzig(unsigned())) }
+    @inline(__always)
     mutating func int64() -> Int64 { Self.unzig(unsigned()) }
 
+    @inline(__always)
     mutating func optionalInt() -> Int? {
         let u = unsigned()
         return u == 0 ? nil : Int(Self.unzig(u &- 1))
     }
 
+    @inline(__always)
     mutating func optional<U: FixedWidthInteger & UnsignedInteger>(_: U.Type) -> U? {
         let u = unsigned()
         return u == 0 ? nil : U(truncatingIfNeeded: u - 1)
     }
 
+    @inline(__always)
     mutating func double() -> Double {
         var b: UInt64 = 0
         for i in 0..<8 { b |= UInt64(byte()) << (8 * UInt64(i)) }
         return Double(bitPattern: b)
     }
 
+    @inline(__always)
     mutating func optionalDouble() -> Double? { byte() == 0 ? nil : double() }
 
+    @inline(__always)
     mutating func string() -> String {
         let n = Int(unsigned())
         defer { at += n }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[at..<(at + n)]), as: UTF8.self)
     }
 
+    @inline(__always)
     mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
 
+    @inline(__always)
     mutating func timestamp() -> Timestamp {
         let s = int64()
         return Timestamp(seconds: s, nanoseconds: Int64(unsigned()))
     }
 
+    @inline(__always)
     mutating func timestamp(near base: Timestamp) -> Timestamp? {
         guard byte() != 0 else { return nil }
         let s = base.seconds &+ int64()
         return Timestamp(seconds: s, nanoseconds: Int64(unsigned()))
     }
 
+    @inline(__always)
     mutating func endpoint() -> Endpoint {
         let address: IPAddress
         if byte() == 4 {

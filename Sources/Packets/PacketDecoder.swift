@@ -7,6 +7,14 @@ import Capture
 public enum PacketDecoder {
     public static func decode(_ frame: Frame) -> Packet {
         var p = Packet(frame: frame)
+        decode(frame, into: &p)
+        return p
+    }
+
+    /// Decodes into `p`, overwriting all of it: a reading loop reuses one packet's storage
+    /// instead of copying a new value out per frame.
+    public static func decode(_ frame: Frame, into p: inout Packet) {
+        p = Packet(frame: frame)
         let b = frame.bytes
         switch frame.linkType.rawValue {
         case LinkType.ethernet.rawValue:
@@ -15,28 +23,28 @@ public enum PacketDecoder {
              LinkType.ipv4.rawValue, LinkType.ipv6.rawValue:
             decodeNetwork(b, at: 0, etherType: nil, into: &p)
         case LinkType.null.rawValue:
-            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
-            if b.u16(0) == 0xFF03 { p.problems.insert(.undecodedNetworkProtocol); return p } // PPP in HDLC framing
+            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return }
+            if b.u16(0) == 0xFF03 { p.problems.insert(.undecodedNetworkProtocol); return } // PPP in HDLC framing
             let value = nullHeaderValue(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
             dispatchNullHeader(value, b, into: &p)
         case LinkType.loop.rawValue:
-            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return }
             dispatchNullHeader(b.u32(0), b, into: &p)
         case LinkType.linuxSLL.rawValue:
-            guard let proto = b.getUInt16(at: 14) else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard let proto = b.getUInt16(at: 14) else { p.problems.insert(.truncatedLinkHeader); return }
             dispatchEtherType(EtherType(rawValue: proto), b, at: 16, into: &p)
         case LinkType.linuxSLL2.rawValue:
-            guard b.count >= 20 else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard b.count >= 20 else { p.problems.insert(.truncatedLinkHeader); return }
             dispatchEtherType(EtherType(rawValue: b.u16(0)), b, at: 20, into: &p)
         case LinkType.ciscoHDLC.rawValue:
-            guard let proto = b.getUInt16(at: 2) else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard let proto = b.getUInt16(at: 2) else { p.problems.insert(.truncatedLinkHeader); return }
             dispatchEtherType(EtherType(rawValue: proto), b, at: 4, into: &p)
         case LinkType.ppi.rawValue:
             // PPI header (little-endian): version, flags, length, DLT of what follows.
-            guard b.count >= 8 else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard b.count >= 8 else { p.problems.insert(.truncatedLinkHeader); return }
             let length = Int(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
             let dlt = UInt32(littleEndian: b.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-            guard length <= b.count else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard length <= b.count else { p.problems.insert(.truncatedLinkHeader); return }
             switch dlt {
             case LinkType.ethernet.rawValue: decodeEthernet(b, at: length, into: &p)
             case 105: decodeIEEE80211(b, at: length, into: &p)
@@ -46,14 +54,13 @@ public enum PacketDecoder {
             decodeIEEE80211(b, at: 0, into: &p)
         case 127:
             // Radiotap: little-endian header length at offset 2, then 802.11.
-            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return p }
+            guard b.count >= 4 else { p.problems.insert(.truncatedLinkHeader); return }
             decodeIEEE80211(b, at: Int(UInt16(littleEndian: b.loadUnaligned(fromByteOffset: 2, as: UInt16.self))), into: &p)
         case LinkType.nflog.rawValue:
             decodeNFLOG(b, into: &p)
         default:
             p.problems.insert(.undecodedLinkType)
         }
-        return p
     }
 
     /// BSD loopback header as Wireshark's packet-null.c reads it: the address family in the
