@@ -16,10 +16,11 @@ extension Connection {
     }
 
     func analyzeSequence(_ tcp: TCPHeader, direction d: Int, frame: Int, now: Int64) -> WiresharkResult {
-        // Move the flows out (not copy) so their segment lists stay uniquely referenced.
-        var fwd = WiresharkFlow(), rev = WiresharkFlow()
-        swap(&fwd, &flows[d])
-        swap(&rev, &flows[1 - d])
+        // Both flows in place: no copy, their segment lists stay uniquely referenced.
+        flows.withBoth(d) { fwd, rev in analyzeSequence(tcp, fwd: &fwd, rev: &rev, frame: frame, now: now) }
+    }
+
+    private func analyzeSequence(_ tcp: TCPHeader, fwd: inout WiresharkFlow, rev: inout WiresharkFlow, frame: Int, now: Int64) -> WiresharkResult {
         var r = WiresharkResult()
         let seq = tcp.sequenceNumber, ack = tcp.acknowledgementNumber
         let seglen = UInt32(truncatingIfNeeded: tcp.segmentLength)
@@ -154,8 +155,6 @@ extension Connection {
             fwd.isFirstAck = false
         }
         r.flags = flags
-        swap(&fwd, &flows[d])
-        swap(&rev, &flows[1 - d])
         return r
     }
 

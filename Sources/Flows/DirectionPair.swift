@@ -22,4 +22,10 @@ struct DirectionPair<Value> {
             if direction == 0 { yield &first } else { yield &second }
         }
     }
+
+    /// Both values in place: `body(&self[direction], &self[1 - direction])`.
+    @inline(__always)
+    mutating func withBoth<R>(_ direction: Int, _ body: (inout Value, inout Value) -> R) -> R {
+        direction == 0 ? body(&first, &second) : body(&second, &first)
+    }
 }
