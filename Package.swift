@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,10 +43,7 @@ let package = Package(
         .target(name: "Markup", dependencies: ["CLibXML2"]),
         .target(
             name: "Report",
-            dependencies: [
-                "Diagnosis", "Markup", .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Ink", package: "Ink"),
-            ]),
+            dependencies: ["Diagnosis", "Markup", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Logs", dependencies: ["Packets"]),
         .target(
             name: "CaseFile",

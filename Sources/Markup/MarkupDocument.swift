@@ -55,7 +55,7 @@ public enum MarkupDocument {
         _ = try parseXML(text, source: source)
     }
 
-    static func parse(_ text: String, source: String,
+    private static func parse(_ text: String, source: String,
                               _ read: (UnsafePointer<CChar>, Int32) -> xmlDocPtr?) throws -> MarkupNode {
         // Collect the first error through a structured handler (nothing is printed).
         let collector = ErrorCollector()
