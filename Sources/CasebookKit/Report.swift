@@ -14,7 +14,13 @@ extension Casebook {
     public func report(case reference: String, output: String?, audience: ReportInput.Audience,
                        templates: String?) throws(CasebookError) -> URL {
         let ws = try locate(reference)
-        var doc = try analyze(case: reference)
+        // The cached analysis (made now if stale), its connections read as listing rows only.
+        let documentURL = try analysisJSON(case: reference)
+        var doc = try wrapped {
+            let decoder = JSONDecoder()
+            decoder.userInfo[.connectionListingOnly] = true
+            return try decoder.decode(AnalysisDocument.self, from: Data(contentsOf: documentURL))
+        }
         let manifest = try wrapped { try ws.loadManifest() }
         let renderer = try wrapped { try ReportRenderer(templates: try Self.templatesDirectory(templates)) }
         doc.exchanges = try wrapped { try Self.exchanges(for: doc, in: ws, manifest: manifest) }

@@ -25,22 +25,26 @@ extension Casebook {
             guard let a = manifest.attachments.first(where: { $0.stored == trace }) else { continue }
             // The connections of this trace by their (unordered) pair of endpoints.
             var byPair: [Pair: [(stream: Int, client: Endpoint?, frames: ClosedRange<Int>)]] = [:]
-            var first = Int.max, last = 0
+            var spans: [ClosedRange<Int>] = []
             for (key, ref) in drawn where key.trace == trace {
                 guard let c = endpoint(ref.client), let s = endpoint(ref.server) else { continue }
                 let frames = ranges[key] ?? 1...Int.max
                 byPair[Pair(c, s), default: []].append((key.stream, c, frames))
-                first = min(first, frames.lowerBound)
-                last = max(last, frames.upperBound)
+                spans.append(frames)
             }
             guard !byPair.isEmpty else { continue }
+            // Frames outside every drawn connection's first…last frame are skipped undecoded.
+            let wanted = merged(spans)
+            var next = 0
             var rows: [Int: [AnalysisDocument.Exchange.Row]] = [:]
             var starts: [Int: Timestamp] = [:]
             let file = try TraceFile(path: ws.evidenceDirectory.appendingPathComponent(a.stored).path)
             var reader = file.makeReader()
             var tracker = ConnectionTracker()
-            while let frame = reader.next(), frame.number <= last {
-                guard frame.number >= first else { continue }
+            while let frame = reader.next() {
+                while next < wanted.count, frame.number > wanted[next].upperBound { next += 1 }
+                if next == wanted.count { break }
+                guard frame.number >= wanted[next].lowerBound else { continue }
                 let p = PacketDecoder.decode(frame)
                 guard let (src, dst) = p.tcpEndpoints, let candidates = byPair[Pair(src, dst)],
                       let mine = candidates.first(where: { $0.frames.contains(frame.number) }),
@@ -72,6 +76,19 @@ extension Casebook {
                 }
                 out.append(.init(trace: trace, stream: key.stream, client: ref.client, server: ref.server, rows: chosen,
                                  omitted: all.count - chosen.count))
+            }
+        }
+        return out
+    }
+
+    /// Frame ranges sorted and merged where they overlap or touch.
+    static func merged(_ spans: [ClosedRange<Int>]) -> [ClosedRange<Int>] {
+        var out: [ClosedRange<Int>] = []
+        for r in spans.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = out.last, r.lowerBound <= last.upperBound &+ 1 {
+                out[out.count - 1] = last.lowerBound...max(last.upperBound, r.upperBound)
+            } else {
+                out.append(r)
             }
         }
         return out

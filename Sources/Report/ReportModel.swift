@@ -45,6 +45,9 @@ enum ReportModel {
                 "nextSteps": f.nextSteps.map { Clean.text($0) }, "disprove": f.wouldDisprove.map { Clean.text($0) },
                 "ladders": ladders, "hasLadders": !ladders.isEmpty, "vantageLadders": vantageLadders,
                 "notDrawn": notDrawn, "hasNotDrawn": notDrawn > 0,
+                "notDrawnNote": plans[i].diagrams.isEmpty
+                    ? "The \(notDrawn) connection(s) this finding cites are not drawn: the report draws at most \(LadderPlan.perReport) diagrams, for the findings above. The display filter shows them."
+                    : "\(notDrawn) more connection(s) this finding cites are not drawn (at most \(LadderPlan.perFinding) diagrams per finding); the display filter shows them all.",
             ]
         }
         // The meeting hears about the problems that explain failures; warnings only when there is no error.
