@@ -102,8 +102,8 @@ enum VantageLadderLayout {
             else if clientFolded { label += (r.fromClient ? " from " : " → ") + split(m.exchange.client).host }
             var tags = r.tags
             let ref = "\(m.entry.trace)#\(r.frame)", other = onLeft ? right : left
-            if lost.contains(ref) { tags.append("not seen in \(other)") }
-            if created.contains(ref) { tags.append("not in \(other): made between the capture points") }
+            if lost.contains(ref) { tags.append(proxied ? "not relayed: absent from \(other)" : "not seen in \(other)") }
+            if created.contains(ref) { tags.append(proxied ? "made by the middlebox" : "not in \(other): made between the capture points") }
             previousTagged = !tags.isEmpty
             let isEvidence = evidence[m.entry.trace]?.contains(r.frame) == true
             let cls = r.flags.contains("RST") ? "rst" : r.flags.contains("SYN") ? "syn" : r.flags.contains("FIN") ? "fin" : r.length > 0 ? "data" : "ack"
@@ -141,9 +141,17 @@ enum VantageLadderLayout {
         }
         // Shift that moves `t` onto `r`'s clock (zero for the reference itself).
         let moved = (shift[t] ?? 0) - (shift[r] ?? 0)
-        let source = o.stated == true ? "stated with attach --clock-offset" : "estimated from \(o.samples) packet pair(s)"
+        let source = o.stated == true || o.basis == "stated" ? "stated with attach --clock-offset"
+            : o.basis == "proxied" ? "estimated from bytes the device relayed, \(o.samples) packet pair(s)"
+            : "estimated from \(o.samples) packet(s) both capture points saw"
         let uncertainty = o.uncertaintyS.map { " ± " + duration($0) } ?? ""
-        return "Times of \(t) are shifted by \(moved >= 0 ? "+" : "−")\(duration(abs(moved))) onto \(r)'s clock (clock offset of \(o.traceB) against \(o.traceA): \(o.offsetS < 0 ? "−" : "+")\(duration(abs(o.offsetS)))\(uncertainty), \(source))."
+        return "Times of \(t) are shifted by \(signed(moved)) onto \(r)'s clock (clock offset of \(o.traceB) against \(o.traceA): \(signed(o.offsetS))\(uncertainty), \(source))."
+    }
+
+    /// "+18 µs", "−1.250 ms", "0 µs".
+    static func signed(_ v: Double) -> String {
+        let d = duration(abs(v))
+        return d == "0 µs" ? d : (v < 0 ? "−" : "+") + d
     }
 
     static func laneModel(_ x: Double, _ role: String, _ title: String, _ detail: String) -> [String: Any] {

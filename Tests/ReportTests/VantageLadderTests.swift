@@ -61,6 +61,7 @@ final class VantageLadderTests: XCTestCase {
         XCTAssertTrue(caption.hasPrefix("client.pcap stream 0 and server.pcap stream 0, side by side (a device between the capture points terminates TCP"), caption)
         if let o = doc.offsets.first {
             XCTAssertTrue(caption.contains("clock offset of \(o.1) against \(o.0)"), caption)
+            XCTAssertTrue(caption.contains("estimated from bytes the device relayed"), caption)
         } else {
             XCTAssertTrue(caption.contains("No clock offset between client.pcap and server.pcap is known"), caption)
         }
@@ -78,8 +79,9 @@ final class VantageLadderTests: XCTestCase {
         XCTAssertTrue(caption.hasPrefix("client.pcap stream 2 and server.pcap stream 1, side by side (the same segments at both capture points)"), caption)
         let o = try XCTUnwrap(doc.offsets.first { $0.0 == "client.pcap" && $0.1 == "server.pcap" })
         let micro = { (v: Double) in String(format: "%.0f µs", abs(v) * 1e6) }
-        XCTAssertTrue(caption.contains("Times of server.pcap are shifted by \(o.2 > 0 ? "−" : "+")\(micro(o.2)) onto client.pcap's clock"), caption)
-        XCTAssertTrue(caption.contains("clock offset of server.pcap against client.pcap: \(o.2 < 0 ? "−" : "+")\(micro(o.2)) ± \(micro(o.3 ?? 0))"), caption)
+        let signed = { (v: Double) in micro(v) == "0 µs" ? "0 µs" : (v < 0 ? "−" : "+") + micro(v) }
+        XCTAssertTrue(caption.contains("Times of server.pcap are shifted by \(signed(-o.2)) onto client.pcap's clock"), caption)
+        XCTAssertTrue(caption.contains("clock offset of server.pcap against client.pcap: \(signed(o.2)) ± \(micro(o.3 ?? 0)), estimated from"), caption)
         // The RST/ACK from the server: server.pcap frame 12 on the right half, client.pcap frame 14 on the left.
         let labels = f.elements(named: "text").filter { $0.attributes["class"] == "label" }
         XCTAssertTrue(labels.contains { $0.text.hasPrefix("#12 RST, ACK") && $0.attributes["x"] == "725.0" })
