@@ -14,7 +14,13 @@ extension Casebook {
     public func report(case reference: String, output: String?, audience: ReportInput.Audience,
                        templates: String?) throws(CasebookError) -> URL {
         let ws = try locate(reference)
-        var doc = try analyze(case: reference)
+        // The cached analysis (made now if stale), its connections read as listing rows only.
+        let documentURL = try analysisJSON(case: reference)
+        var doc = try wrapped {
+            let decoder = JSONDecoder()
+            decoder.userInfo[.connectionListingOnly] = true
+            return try decoder.decode(AnalysisDocument.self, from: Data(contentsOf: documentURL))
+        }
         let manifest = try wrapped { try ws.loadManifest() }
         let renderer = try wrapped { try ReportRenderer(templates: try Self.templatesDirectory(templates)) }
         doc.exchanges = try wrapped { try Self.exchanges(for: doc, in: ws, manifest: manifest) }
@@ -82,57 +88,5 @@ extension Casebook {
             guard let s = tracker.process(p), streams.contains(s.stream) else { continue }
             body(frame, p, s)
         }
-    }
-
-    /// Packet rows of every connection a finding cites: first packets, every evidence frame and the
-    /// last packets, with the elided counts. One extra pass over each trace concerned.
-    static func exchanges(for doc: AnalysisDocument, in ws: CaseWorkspace, manifest: Manifest) throws -> [AnalysisDocument.Exchange] {
-        var wanted: [String: [Int: (client: String, server: String)]] = [:]
-        var evidence: [String: Set<Int>] = [:]
-        for f in doc.findings {
-            for c in f.connections { wanted[c.trace, default: [:]][c.stream] = (c.client, c.server) }
-            for e in f.evidence { evidence[e.trace, default: []].insert(e.frame) }
-        }
-        // Reading can stop after the last packet of the last cited connection.
-        var lastFrame: [String: Int] = [:]
-        for c in doc.connections where wanted[c.trace]?[c.stream] != nil { lastFrame[c.trace] = max(lastFrame[c.trace] ?? 0, c.lastFrame) }
-        var out: [AnalysisDocument.Exchange] = []
-        for (trace, streams) in wanted.sorted(by: { $0.key < $1.key }) {
-            guard let a = manifest.attachments.first(where: { $0.stored == trace }) else { continue }
-            var rows: [Int: [AnalysisDocument.Exchange.Row]] = [:]
-            var starts: [Int: Timestamp] = [:]
-            try walk(ws.evidenceDirectory.appendingPathComponent(a.stored).path, streams: Set(streams.keys),
-                     stopAfter: lastFrame[trace] ?? Int.max) { frame, p, s in
-                guard let ref = streams[s.stream], let ip = p.ip, let tcp = p.tcp else { return }
-                if rows[s.stream, default: []].count >= 5000 { return }
-                let start = starts[s.stream] ?? frame.timestamp
-                starts[s.stream] = start
-                var tags = s.tags
-                if s.flags.contains(.challengeAck) { tags.insert("TCP Challenge ACK", at: 0) }
-                rows[s.stream, default: []].append(.init(
-                    frame: frame.number, time: Timestamp.interval(from: start, to: frame.timestamp),
-                    fromClient: Endpoint(ip.source, tcp.sourcePort).description == ref.client,
-                    flags: InfoColumn.flags(tcp.flags), seq: s.relativeSeq, ack: s.relativeAck, length: tcp.segmentLength,
-                    ttl: Int(ip.ttl), tags: tags, skippedBefore: 0))
-            }
-            for (stream, ref) in streams.sorted(by: { $0.key < $1.key }) {
-                let all = rows[stream] ?? []
-                let keep = Set(all.prefix(14).map(\.frame)).union(all.suffix(6).map(\.frame)).union(evidence[trace] ?? [])
-                var chosen: [AnalysisDocument.Exchange.Row] = []
-                var skipped = 0
-                for var r in all {
-                    if keep.contains(r.frame) {
-                        r.skippedBefore = skipped
-                        skipped = 0
-                        chosen.append(r)
-                    } else {
-                        skipped += 1
-                    }
-                }
-                out.append(.init(trace: trace, stream: stream, client: ref.client, server: ref.server, rows: chosen,
-                                 omitted: all.count - chosen.count))
-            }
-        }
-        return out
     }
 }

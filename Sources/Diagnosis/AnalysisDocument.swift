@@ -107,7 +107,11 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         `case` = try c.decode(CaseInfo.self, forKey: .case)
         traces = try c.decode([TraceEntry].self, forKey: .traces)
         hosts = try c.decode([HostEntry].self, forKey: .hosts)
-        connections = try c.decode([ConnectionEntry].self, forKey: .connections)
+        if decoder.userInfo[.connectionListingOnly] as? Bool == true {
+            connections = try c.decode([ConnectionEntry.Listing].self, forKey: .connections).map { ConnectionEntry(listing: $0) }
+        } else {
+            connections = try c.decode([ConnectionEntry].self, forKey: .connections)
+        }
         findings = try c.decode([Finding].self, forKey: .findings)
         matches = try c.decodeIfPresent([Match].self, forKey: .matches) ?? []
         clockOffsets = try c.decodeIfPresent([Offset].self, forKey: .clockOffsets) ?? []

@@ -12,12 +12,15 @@ enum LadderLayout {
     static let rowGap = 26.0
     /// Longest drawn silence; longer ones are compressed and labelled.
     static let maxGap = 48.0
+    /// Extra room below a row whose analysis tags take a second line.
+    static let tagGap = 10.0
 
     static func layout(_ e: AnalysisDocument.Exchange, evidence: Set<Int>, clientName: String, serverName: String) -> [String: Any] {
         var y = top
         var arrows: [[String: Any]] = []
         var gaps: [[String: Any]] = []
         var previousTime: Double?
+        var previousTagged = false
         // One row per packet plus extra space growing with the log of the silence before it.
         for row in e.rows {
             if let p = previousTime {
@@ -27,9 +30,10 @@ enum LadderLayout {
                     let label = (row.skippedBefore > 0 ? "\(row.skippedBefore) packets not drawn, " : "") + (dt >= 1 ? String(format: "%.1f s", dt) : String(format: "%.1f ms", dt * 1000))
                     gaps.append(["y": fmt(y + (rowGap + extra) / 2 - 4), "label": label])
                 }
-                y += rowGap + extra
+                y += rowGap + extra + (previousTagged ? tagGap : 0)
             }
             previousTime = row.time
+            previousTagged = !row.tags.isEmpty
             let from = row.fromClient ? leftX : rightX, to = row.fromClient ? rightX : leftX
             let slope = 10.0
             var label = "#\(row.frame) \(row.flags)"

@@ -12,17 +12,27 @@ enum ReportModel {
             let host = endpoint.hasPrefix("[") ? String(endpoint.dropFirst().prefix { $0 != "]" }) : String(endpoint.prefix { $0 != ":" })
             return aliases[host].map { "\(endpoint) (\($0))" } ?? endpoint
         }
-        let severityOrder = ["error": 0, "warning": 1, "info": 2]
-        let findings = doc.findings.enumerated().sorted { (severityOrder[$0.element.severity] ?? 3, $0.offset) < (severityOrder[$1.element.severity] ?? 3, $1.offset) }.map(\.element)
-        let exchanges = Dictionary(doc.exchanges.map { ("\($0.trace)#\($0.stream)", $0) }, uniquingKeysWith: { a, _ in a })
+        let findings = LadderPlan.ordered(doc.findings)
+        let plans = LadderPlan.plan(doc)
+        let exchanges = Dictionary(doc.exchanges.map { (LadderPlan.Key(trace: $0.trace, stream: $0.stream), $0) }, uniquingKeysWith: { a, _ in a })
+        let drawn = Set(plans.flatMap { $0.diagrams.flatMap(\.members) })
+        var entries: [LadderPlan.Key: AnalysisDocument.ConnectionEntry] = [:]
+        for c in doc.connections where drawn.contains(LadderPlan.Key(trace: c.trace, stream: c.stream)) { entries[LadderPlan.Key(trace: c.trace, stream: c.stream)] = c }
 
         let technical: [[String: Any]] = findings.enumerated().map { i, f in
-            let evidenceFrames = Set(f.evidence.map(\.frame))
-            let ladders: [[String: Any]] = f.connections.compactMap { c in
-                guard let e = exchanges["\(c.trace)#\(c.stream)"] else { return nil }
-                let frames = Set(f.evidence.filter { $0.trace == c.trace }.map(\.frame)).intersection(evidenceFrames)
-                return LadderLayout.layout(e, evidence: frames, clientName: name(e.client), serverName: name(e.server))
+            var evidenceFrames: [String: Set<Int>] = [:]
+            for e in f.evidence { evidenceFrames[e.trace, default: []].insert(e.frame) }
+            var ladders: [[String: Any]] = [], vantageLadders: [[String: Any]] = []
+            for d in plans[i].diagrams {
+                let members = d.members.compactMap { k in entries[k].flatMap { c in exchanges[k].map { VantageLadderLayout.Member(entry: c, exchange: $0) } } }
+                if Set(members.map(\.entry.trace)).count >= 2,
+                   let v = VantageLadderLayout.layout(members, methods: d.methods, doc: doc, evidence: evidenceFrames, aliases: aliases) {
+                    vantageLadders.append(v)
+                } else if let e = exchanges[d.members[0]] {
+                    ladders.append(LadderLayout.layout(e, evidence: evidenceFrames[e.trace] ?? [], clientName: name(e.client), serverName: name(e.server)))
+                }
             }
+            let notDrawn = plans[i].notDrawn
             return [
                 "number": i + 1, "anchor": "finding-\(i + 1)", "id": f.id, "severity": f.severity, "confidence": f.confidence,
                 "title": Clean.text(f.title), "plain": Clean.text(f.plain), "technical": Clean.text(f.technical),
@@ -33,7 +43,11 @@ enum ReportModel {
                     "fields": Clean.text(e.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "  "), limit: 400),
                 ] as [String: Any] },
                 "nextSteps": f.nextSteps.map { Clean.text($0) }, "disprove": f.wouldDisprove.map { Clean.text($0) },
-                "ladders": ladders, "hasLadders": !ladders.isEmpty,
+                "ladders": ladders, "hasLadders": !ladders.isEmpty, "vantageLadders": vantageLadders,
+                "notDrawn": notDrawn, "hasNotDrawn": notDrawn > 0,
+                "notDrawnNote": plans[i].diagrams.isEmpty
+                    ? "The \(notDrawn) connection(s) this finding cites are not drawn: the report draws at most \(LadderPlan.perReport) diagrams, for the findings above. The display filter shows them."
+                    : "\(notDrawn) more connection(s) this finding cites are not drawn (at most \(LadderPlan.perFinding) diagrams per finding); the display filter shows them all.",
             ]
         }
         // The meeting hears about the problems that explain failures; warnings only when there is no error.
@@ -51,7 +65,7 @@ enum ReportModel {
             "state": c.state, "history": c.history, "frames": "\(c.firstFrame)–\(c.lastFrame)", "packets": c.packets, "bytes": c.bytes,
             "duration": String(format: "%.3f s", c.durationS), "rtt": c.handshakeRTTms.map { String(format: "%.3f ms", $0) } ?? "–",
         ] as [String: Any] }
-        let hosts: [[String: Any]] = doc.hosts.flatMap { h in h.seen.map { s in [
+        let hosts: [[String: Any]] = doc.hosts.prefix(300).flatMap { h in h.seen.map { s in [
             "address": h.address, "alias": Clean.text(h.alias ?? "–"), "trace": Clean.text(s.trace), "ttl": s.ttl,
             "initial": s.initialTTL, "hops": s.hops,
             "others": s.ttls.filter { $0.key != "\(s.ttl)" }.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "),
@@ -66,7 +80,7 @@ enum ReportModel {
             "name": Clean.text(a.name), "kind": a.kind, "vantage": Clean.text(a.vantage ?? "–"), "sha256": a.sha256, "size": a.size,
         ] as [String: Any] }
         let notes: [[String: Any]] = input.notes.map { n in [
-            "time": Clean.text(n.time), "paragraphs": Clean.text(n.text, limit: 20_000).components(separatedBy: "\n\n").map { $0 },
+            "time": Clean.text(n.time), "blocks": NoteMarkdown.nodes(Clean.text(n.text, limit: 20_000)),
         ] as [String: Any] }
         let errors = findings.filter { $0.severity == "error" }.count
         let timeline = TimelineLayout.layout(
@@ -80,7 +94,7 @@ enum ReportModel {
             "executive": executive, "hasExecutive": !executive.isEmpty,
             "findings": technical, "hasFindings": !technical.isEmpty,
             "connections": connections, "moreConnections": max(0, doc.connections.count - connections.count),
-            "hosts": hosts, "traces": traces, "attachments": attachments, "notes": notes, "hasNotes": !notes.isEmpty,
+            "hosts": hosts, "moreHosts": max(0, doc.hosts.count - 300), "traces": traces, "attachments": attachments, "notes": notes, "hasNotes": !notes.isEmpty,
             "timeline": timeline ?? [:], "hasTimeline": timeline != nil,
         ]
     }

@@ -27,8 +27,10 @@ public struct ReportRenderer: Sendable {
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 throw ReportError(message: "\(url.path): cannot read the template")
             }
+            // A partial's final newline is the editor's, not content (it matters inside <pre>).
+            let body = file != "report.html.mustache" && text.hasSuffix("\n") ? String(text.dropLast()) : text
             do {
-                try library.register(text, named: String(file.dropLast(".mustache".count)))
+                try library.register(body, named: String(file.dropLast(".mustache".count)))
             } catch {
                 throw ReportError(message: "\(url.path): template does not parse: \(error)")
             }

@@ -13,6 +13,43 @@ enum TimelineLayout {
 
     /// Seconds since the epoch from casebook's RFC 3339 strings (fraction optional).
     static func seconds(_ s: String) -> Double? {
+        fastSeconds(s) ?? parsedSeconds(s)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` read by hand: a formatter per call costs more
+    /// than the rest of the timeline for thousands of connections.
+    static func fastSeconds(_ s: String) -> Double? {
+        let u = Array(s.utf8)
+        guard u.count >= 20, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 116, u[13] == 58, u[16] == 58 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + count) { guard u[i] >= 48, u[i] <= 57 else { return nil }; v = v * 10 + Int(u[i] - 48) }
+            return v
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+              let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var i = 19, fraction = 0.0
+        if u[i] == 46 {
+            var scale = 0.1
+            i += 1
+            while i < u.count, u[i] >= 48, u[i] <= 57 { fraction += Double(u[i] - 48) * scale; scale /= 10; i += 1 }
+        }
+        guard i < u.count else { return nil }
+        var zone = 0
+        if u[i] == 90 || u[i] == 122 { guard i + 1 == u.count else { return nil } } else {
+            guard u[i] == 43 || u[i] == 45, i + 6 == u.count, u[i + 3] == 58, let h = number(i + 1, 2), let m = number(i + 4, 2) else { return nil }
+            zone = (u[i] == 43 ? 1 : -1) * (h * 3600 + m * 60)
+        }
+        // Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
+        return Double(days * 86400 + hour * 3600 + minute * 60 + second - zone) + fraction
+    }
+
+    static func parsedSeconds(_ s: String) -> Double? {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         let main = s.count >= 19 ? String(s.prefix(19)) + (s.hasSuffix("Z") ? "Z" : String(s.suffix(6))) : s

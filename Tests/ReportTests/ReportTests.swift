@@ -78,6 +78,8 @@ final class ReportTests: XCTestCase {
         func attributes(_ n: MarkupNode) -> [String] { Array(n.attributes.keys) + n.children.flatMap(attributes) }
         XCTAssertFalse(attributes(tree).contains { $0.lowercased().hasPrefix("on") }, "no event handler attribute anywhere")
         XCTAssertTrue(html.contains("&lt;img src=x onerror=alert(2)&gt;"))
+        XCTAssertTrue(html.contains("<div class=\"note\"><p>look: &lt;svg onload=alert(3)&gt; &amp; [31m red &quot;quotes&quot;</p></div>"),
+                      "the note goes through Markdown and its raw HTML is shown as typed")
         XCTAssertFalse(html.contains("\u{1}") || html.contains("\u{1B}"), "control characters dropped")
         XCTAssertLessThan(html.utf8.count, 1_000_000, "a 10 MB log line does not end up in the page")
     }
