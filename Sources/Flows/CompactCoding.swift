@@ -36,6 +36,10 @@ struct CompactWriter {
         if let v { unsigned(UInt64(v) + 1) } else { unsigned(0) }
     }
 
+    /// A frame number as its distance from `base` (the connection's first frame): one or two bytes.
+    @inline(__always)
+    mutating func frame(_ f: Int?, near base: Int) { optional(f.map { $0 &- base }) }
+
     @inline(__always)
     mutating func double(_ v: Double) {
         let b = v.bitPattern
@@ -130,6 +134,9 @@ struct CompactReader {
         let u = unsigned()
         return u == 0 ? nil : U(truncatingIfNeeded: u - 1)
     }
+
+    @inline(__always)
+    mutating func frame(near base: Int) -> Int? { optionalInt().map { $0 &+ base } }
 
     @inline(__always)
     mutating func double() -> Double {

@@ -1,9 +1,13 @@
 /// The finished connections of one trace, in `tcp.stream` order, held in the compact encoding
-/// (one or two hundred bytes each instead of ~1.2 KB): reading a connection decodes it. This is
-/// what keeps a trace's memory small when it has hundreds of thousands of connections.
+/// (one to three hundred bytes each instead of ~1.2 KB): reading a connection decodes it. This is
+/// what keeps a trace's memory small when it has hundreds of thousands of connections. The bytes
+/// live in blocks of ``blockSize``, so growing never copies (or briefly doubles) what is held.
 public struct ConnectionStore: RandomAccessCollection, Sendable {
-    private var bytes: [UInt8] = []
+    static let blockSize = 1 << 20
+    private var blocks: [[UInt8]] = []
+    /// Where each record starts: block index << 32 | offset in the block.
     private var offsets: [Int] = []
+    private var size = 0
 
     public init() {}
 
@@ -15,31 +19,40 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     public var endIndex: Int { offsets.count }
 
     public subscript(i: Int) -> ConnectionSummary {
-        bytes.withUnsafeBufferPointer { b in
-            var r = CompactReader(bytes: b, at: offsets[i])
+        let o = offsets[i]
+        return blocks[o >> 32].withUnsafeBufferPointer { b in
+            var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
             return ConnectionSummary.decode(from: &r)
         }
     }
 
     func offsetOf(_ i: Int) -> Int { offsets[i] }
 
-    /// Encodes `s` at the end of the bytes without listing it; returns where it starts.
+    /// Encodes `s` after the others without listing it; returns where it starts.
     mutating func appendDetached(_ s: ConnectionSummary) -> Int {
-        append(s)
-        return offsets.removeLast()
+        var w = CompactWriter(into: [])
+        s.encode(to: &w)
+        let record = w.bytes
+        size += record.count
+        if let last = blocks.indices.last, blocks[last].count + record.count <= Self.blockSize {
+            let at = blocks[last].count
+            blocks[last].append(contentsOf: record)
+            return last << 32 | at
+        }
+        var block: [UInt8] = []
+        block.reserveCapacity(Swift.max(Self.blockSize, record.count))
+        block.append(contentsOf: record)
+        blocks.append(block)
+        return (blocks.count - 1) << 32
     }
 
     mutating func replaceOffsets(_ o: [Int]) { offsets = o }
 
     /// Bytes held for the encoded connections.
-    public var encodedSize: Int { bytes.count }
+    public var encodedSize: Int { size }
 
     mutating func append(_ s: ConnectionSummary) {
-        offsets.append(bytes.count)
-        var w = CompactWriter(into: [])
-        swap(&w.bytes, &bytes)
-        s.encode(to: &w)
-        swap(&w.bytes, &bytes)
+        offsets.append(appendDetached(s))
     }
 
     /// The connection with this `tcp.stream` (binary search; the store is in stream order).
@@ -47,8 +60,9 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         var lo = 0, hi = offsets.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            let s = bytes.withUnsafeBufferPointer { b in
-                var r = CompactReader(bytes: b, at: offsets[mid])
+            let o = offsets[mid]
+            let s = blocks[o >> 32].withUnsafeBufferPointer { b in
+                var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
                 return r.int()
             }
             if s == stream { return self[mid] }

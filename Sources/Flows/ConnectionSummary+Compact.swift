@@ -8,47 +8,53 @@ extension ConnectionSummary {
         w.int(stream)
         w.endpoint(client)
         w.endpoint(server)
-        w.endpoint(originator)
+        // Zeek's originator is the client or the server: one byte.
+        w.unsigned(originator == client ? 0 : originator == server ? 1 : 2)
+        if originator != client && originator != server { w.endpoint(originator) }
         w.unsigned(UInt64(ConnState.allCases.firstIndex(of: state)!))
         w.string(history)
         w.int(firstFrame)
+        let frames = firstFrame
         w.int(lastFrame - firstFrame)
         w.int(packets)
         w.timestamp(startTime)
         w.timestamp(endTime, near: startTime)
-        toServer.encode(to: &w)
-        toClient.encode(to: &w)
-        handshake.encode(to: &w, near: startTime)
+        toServer.encode(to: &w, frames: firstFrame)
+        toClient.encode(to: &w, frames: firstFrame)
+        handshake.encode(to: &w, near: startTime, frames: firstFrame)
         w.double(maxIdle)
-        w.optional(maxIdleEndFrame)
+        w.frame(maxIdleEndFrame, near: frames)
         w.timestamp(lastDataTime, near: startTime)
-        w.optional(closeFrame)
+        w.frame(closeFrame, near: frames)
         w.timestamp(closeTime, near: startTime)
         w.unsigned(closedByServer.map { $0 ? 2 : 1 } ?? 0)
         w.unsigned(closeKind.map { $0 == .fin ? 1 : 2 } ?? 0)
         w.optional(initialRTT)
         w.int(ackRTT.count)
         if ackRTT.count > 0 { w.double(ackRTT.min); w.double(ackRTT.max); w.double(ackRTT.sum) }
-        application.encode(to: &w, near: startTime)
+        application.encode(to: &w, near: startTime, frames: firstFrame)
     }
 
     static func decode(from r: inout CompactReader) -> ConnectionSummary {
         let stream = r.int()
-        let client = r.endpoint(), server = r.endpoint(), originator = r.endpoint()
+        let client = r.endpoint(), server = r.endpoint()
+        let who = r.unsigned()
+        let originator = who == 0 ? client : who == 1 ? server : r.endpoint()
         let state = ConnState.allCases[Int(r.unsigned())]
         let history = r.string()
         let firstFrame = r.int()
+        let frames = firstFrame
         let lastFrame = firstFrame + r.int()
         let packets = r.int()
         let startTime = r.timestamp()
         let endTime = r.timestamp(near: startTime)!
-        let toServer = DirectionSummary.decode(from: &r)
-        let toClient = DirectionSummary.decode(from: &r)
-        let handshake = Handshake.decode(from: &r, near: startTime)
+        let toServer = DirectionSummary.decode(from: &r, frames: firstFrame)
+        let toClient = DirectionSummary.decode(from: &r, frames: firstFrame)
+        let handshake = Handshake.decode(from: &r, near: startTime, frames: firstFrame)
         let maxIdle = r.double()
-        let maxIdleEndFrame = r.optionalInt()
+        let maxIdleEndFrame = r.frame(near: frames)
         let lastDataTime = r.timestamp(near: startTime)
-        let closeFrame = r.optionalInt()
+        let closeFrame = r.frame(near: frames)
         let closeTime = r.timestamp(near: startTime)
         let byServer = r.unsigned()
         let kind = r.unsigned()
@@ -56,7 +62,7 @@ extension ConnectionSummary {
         var rtt = RTTStats()
         rtt.count = r.int()
         if rtt.count > 0 { rtt.min = r.double(); rtt.max = r.double(); rtt.sum = r.double() }
-        let application = ApplicationObservation.decode(from: &r, near: startTime)
+        let application = ApplicationObservation.decode(from: &r, near: startTime, frames: firstFrame)
         return ConnectionSummary(
             stream: stream, client: client, server: server, originator: originator, state: state, history: history,
             firstFrame: firstFrame, lastFrame: lastFrame, packets: packets, startTime: startTime, endTime: endTime,
@@ -68,20 +74,20 @@ extension ConnectionSummary {
 }
 
 extension DirectionSummary {
-    func encode(to w: inout CompactWriter) {
+    func encode(to w: inout CompactWriter, frames: Int) {
         w.int(packets); w.int(payloadBytes); w.int(retransmittedBytes); w.int(retransmissions)
         w.int(fastRetransmissions); w.int(spuriousRetransmissions); w.int(outOfOrder)
         w.int(duplicateAcks); w.int(lostSegments); w.int(ackedUnseen); w.int(zeroWindows)
         w.int(zeroWindowProbes); w.int(keepAlives); w.int(windowFull); w.int(challengeAcks)
         w.int(maxWindow); w.int(maxSegment)
-        w.optional(firstZeroWindowFrame)
-        w.optional(firstAckedUnseenFrame)
-        w.optional(firstLostSegmentFrame)
+        w.frame(firstZeroWindowFrame, near: frames)
+        w.frame(firstAckedUnseenFrame, near: frames)
+        w.frame(firstLostSegmentFrame, near: frames)
         w.optional(isn)
         w.optional(mss)
         w.optional(windowScale)
-        w.optional(finFrame)
-        w.optional(rstFrame)
+        w.frame(finFrame, near: frames)
+        w.frame(rstFrame, near: frames)
         w.optional(dataEnd)
         w.optional(peerMaxAck)
         var bits: UInt64 = 0
@@ -93,21 +99,21 @@ extension DirectionSummary {
         ipIDs.encode(to: &w)
     }
 
-    static func decode(from r: inout CompactReader) -> DirectionSummary {
+    static func decode(from r: inout CompactReader, frames: Int) -> DirectionSummary {
         var d = DirectionSummary()
         d.packets = r.int(); d.payloadBytes = r.int(); d.retransmittedBytes = r.int(); d.retransmissions = r.int()
         d.fastRetransmissions = r.int(); d.spuriousRetransmissions = r.int(); d.outOfOrder = r.int()
         d.duplicateAcks = r.int(); d.lostSegments = r.int(); d.ackedUnseen = r.int(); d.zeroWindows = r.int()
         d.zeroWindowProbes = r.int(); d.keepAlives = r.int(); d.windowFull = r.int(); d.challengeAcks = r.int()
         d.maxWindow = r.int(); d.maxSegment = r.int()
-        d.firstZeroWindowFrame = r.optionalInt()
-        d.firstAckedUnseenFrame = r.optionalInt()
-        d.firstLostSegmentFrame = r.optionalInt()
+        d.firstZeroWindowFrame = r.frame(near: frames)
+        d.firstAckedUnseenFrame = r.frame(near: frames)
+        d.firstLostSegmentFrame = r.frame(near: frames)
         d.isn = r.optional(UInt32.self)
         d.mss = r.optionalInt()
         d.windowScale = r.optionalInt()
-        d.finFrame = r.optionalInt()
-        d.rstFrame = r.optionalInt()
+        d.finFrame = r.frame(near: frames)
+        d.rstFrame = r.frame(near: frames)
         d.dataEnd = r.optional(UInt32.self)
         d.peerMaxAck = r.optional(UInt32.self)
         let bits = r.unsigned()
@@ -121,13 +127,13 @@ extension DirectionSummary {
 }
 
 extension ConnectionSummary.Handshake {
-    func encode(to w: inout CompactWriter, near base: Timestamp) {
-        w.optional(synFrame)
+    func encode(to w: inout CompactWriter, near base: Timestamp, frames: Int) {
+        w.frame(synFrame, near: frames)
         w.timestamp(synTime, near: base)
         w.int(synRetransmissions)
-        w.optional(synAckFrame)
+        w.frame(synAckFrame, near: frames)
         w.timestamp(synAckTime, near: base)
-        w.optional(ackFrame)
+        w.frame(ackFrame, near: frames)
         w.timestamp(ackTime, near: base)
         w.optional(synTTL)
         w.optional(synAckTTL)
@@ -135,14 +141,14 @@ extension ConnectionSummary.Handshake {
         w.optional(synAckIPID)
     }
 
-    static func decode(from r: inout CompactReader, near base: Timestamp) -> Self {
+    static func decode(from r: inout CompactReader, near base: Timestamp, frames: Int) -> Self {
         var h = Self()
-        h.synFrame = r.optionalInt()
+        h.synFrame = r.frame(near: frames)
         h.synTime = r.timestamp(near: base)
         h.synRetransmissions = r.int()
-        h.synAckFrame = r.optionalInt()
+        h.synAckFrame = r.frame(near: frames)
         h.synAckTime = r.timestamp(near: base)
-        h.ackFrame = r.optionalInt()
+        h.ackFrame = r.frame(near: frames)
         h.ackTime = r.timestamp(near: base)
         h.synTTL = r.optional(UInt8.self)
         h.synAckTTL = r.optional(UInt8.self)
@@ -153,34 +159,34 @@ extension ConnectionSummary.Handshake {
 }
 
 extension ApplicationObservation {
-    func encode(to w: inout CompactWriter, near base: Timestamp) {
+    func encode(to w: inout CompactWriter, near base: Timestamp, frames: Int) {
         w.unsigned(guess.map { $0 == .smtp ? 1 : $0 == .http ? 2 : 3 } ?? 0)
         w.optional(lastClientCommand)
-        w.optional(lastClientCommandFrame)
+        w.frame(lastClientCommandFrame, near: frames)
         w.timestamp(lastClientCommandTime, near: base)
-        w.optional(dataTerminatorFrame)
+        w.frame(dataTerminatorFrame, near: frames)
         w.optional(lastServerReply)
-        w.optional(lastServerReplyFrame)
-        w.optional(tlsClientHelloFrame)
-        w.optional(tlsServerHelloFrame)
-        w.optional(lastClientDataFrame)
-        w.optional(lastServerDataFrame)
+        w.frame(lastServerReplyFrame, near: frames)
+        w.frame(tlsClientHelloFrame, near: frames)
+        w.frame(tlsServerHelloFrame, near: frames)
+        w.frame(lastClientDataFrame, near: frames)
+        w.frame(lastServerDataFrame, near: frames)
     }
 
-    static func decode(from r: inout CompactReader, near base: Timestamp) -> Self {
+    static func decode(from r: inout CompactReader, near base: Timestamp, frames: Int) -> Self {
         var a = Self()
         let g = r.unsigned()
         a.guess = g == 0 ? nil : g == 1 ? .smtp : g == 2 ? .http : .tls
         a.lastClientCommand = r.optionalString()
-        a.lastClientCommandFrame = r.optionalInt()
+        a.lastClientCommandFrame = r.frame(near: frames)
         a.lastClientCommandTime = r.timestamp(near: base)
-        a.dataTerminatorFrame = r.optionalInt()
+        a.dataTerminatorFrame = r.frame(near: frames)
         a.lastServerReply = r.optionalString()
-        a.lastServerReplyFrame = r.optionalInt()
-        a.tlsClientHelloFrame = r.optionalInt()
-        a.tlsServerHelloFrame = r.optionalInt()
-        a.lastClientDataFrame = r.optionalInt()
-        a.lastServerDataFrame = r.optionalInt()
+        a.lastServerReplyFrame = r.frame(near: frames)
+        a.tlsClientHelloFrame = r.frame(near: frames)
+        a.tlsServerHelloFrame = r.frame(near: frames)
+        a.lastClientDataFrame = r.frame(near: frames)
+        a.lastServerDataFrame = r.frame(near: frames)
         return a
     }
 }

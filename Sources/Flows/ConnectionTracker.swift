@@ -42,7 +42,7 @@ public struct ConnectionTracker {
     private var recentSYNs: [SYNKey: SegmentRecord] = [:]
     private var olderSYNs: [SYNKey: SegmentRecord] = [:]
     private var synGenerationStart: Timestamp?
-    static let synMemory = 60.0
+    static let synMemory = 30.0
     /// Conversations opened by an unexpected SYN/ACK → index into events.unexpectedSynAcks.
     private var pendingUnexpected: [ConversationKey: (ack: UInt32, index: Int)] = [:]
 
