@@ -177,7 +177,10 @@ for t in "${TRACES[@]}"; do
         cid="bench-$name"
         if "$CASEBOOK" new "$cid" --root "$CASEROOT" >/dev/null 2>"$OUT/$name.casebook-setup.err" &&
            "$CASEBOOK" attach "$cid" "$t" --root "$CASEROOT" >/dev/null 2>>"$OUT/$name.casebook-setup.err"; then
-            run_timed "$name.casebook" "$CASEBOOK" analyze "$cid" --root "$CASEROOT" --json
+            # Each run analyses afresh: the case's cached analysis is removed first (else runs
+            # after the first would only copy the cached document).
+            run_timed "$name.casebook" sh -c 'rm -rf "$1/$2/analysis" && exec "$3" analyze "$2" --root "$1" --json' \
+                sh "$CASEROOT" "$cid" "$CASEBOOK"
         else
             STATUS="failed (case set-up: $(head -c 200 "$OUT/$name.casebook-setup.err" | tr '\n' ' '))"
         fi
