@@ -94,7 +94,8 @@ enum ReportModel {
             "executive": executive, "hasExecutive": !executive.isEmpty,
             "findings": technical, "hasFindings": !technical.isEmpty,
             "connections": connections, "moreConnections": max(0, doc.connections.count - connections.count),
-            "hosts": hosts, "moreHosts": max(0, doc.hosts.count - 300), "traces": traces, "attachments": attachments, "notes": notes, "hasNotes": !notes.isEmpty,
+            "hasMoreConnections": doc.connections.count > connections.count,
+            "hosts": hosts, "moreHosts": max(0, doc.hosts.count - 300), "hasMoreHosts": doc.hosts.count > 300, "traces": traces, "attachments": attachments, "notes": notes, "hasNotes": !notes.isEmpty,
             "timeline": timeline ?? [:], "hasTimeline": timeline != nil,
         ]
     }

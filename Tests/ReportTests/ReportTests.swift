@@ -45,6 +45,9 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains(sha))
         XCTAssertFalse(html.contains("http://") && html.contains("<script"), "no scripts")
         XCTAssertLessThan(html.utf8.count, 500_000)
+        // Every connection is in the table: no "… and 0 more" line.
+        XCTAssertFalse(html.contains("more connections in the analysis document"))
+        XCTAssertFalse(html.contains("more hosts in the analysis document"))
     }
 
     func testAudiences() throws {

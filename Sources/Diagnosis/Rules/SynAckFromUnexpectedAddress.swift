@@ -34,11 +34,13 @@ struct SynAckFromUnexpectedAddress: Rule {
             }
             story += "."
             // Another vantage point with the same SYN/ACK (same server ISN) from the untranslated address.
+            var seenUntranslated = false
             for m in context.matches where m.method == .translated && ((m.traceA == name && m.streamA == u.synAck.stream) || (m.traceB == name && m.streamB == u.synAck.stream)) {
                 let (other, stream) = m.traceA == name ? (m.traceB, m.streamB) : (m.traceA, m.streamA)
                 if let oc = context.trace(other)?.connection(stream: stream), let frame = oc.handshake.synAckFrame {
                     story += " \(other) shows the same SYN/ACK (\(m.evidence), frame \(frame)) leaving from \(oc.server.address): the address is translated between the two capture points."
                     evidence.append(.init(trace: other, frame: frame, text: "the same SYN/ACK before translation, from \(oc.server.address)", fields: ["tcp.stream": "\(stream)"]))
+                    seenUntranslated = true
                 }
             }
             // A static NAT rule in an attached config that maps the two addresses explains it.
@@ -66,8 +68,7 @@ struct SynAckFromUnexpectedAddress: Rule {
                 nextSteps: [
                     "Find the device that translates \(target.address) and \(answerer) (router or firewall NAT rules: a static NAT for \(target.address) ↔ \(answerer)).",
                     "Either make the client connect to \(answerer) (the translated address), or make the translation symmetric so replies to \(target.address) keep that source.",
-                    "Capture on the server side too: the server's own trace should show the SYN/ACK leaving from \(target.address).",
-                ],
+                ] + (seenUntranslated ? [] : ["Capture on the server side too: the server's own trace should show the SYN/ACK leaving from \(target.address)."]),
                 wouldDisprove: [
                     "A server-side trace showing the SYN/ACK already leaving with source \(answerer) (then the server itself answers from the wrong address, e.g. a multi-homed server).",
                     "A SYN to \(answerer) earlier in the trace with the same ports and ISN (then this is an ordinary connection).",
