@@ -95,7 +95,11 @@ extension Casebook {
             doc.matches[i].lostBetween = d.lostBetween.map { .init(trace: $0.trace, frame: $0.frame) }
             doc.matches[i].createdBetween = d.createdBetween.map { .init(trace: $0.trace, frame: $0.frame) }
         }
-        for (i, m) in correlation.matches.enumerated() { doc.matches[i].ipIDs = DocumentBuilder.ipIDs(m, traces: results) }
+        let context = RuleContext(aliases: manifest.aliases, traces: results, matches: correlation.matches, offsets: correlation.offsets)
+        for (i, m) in correlation.matches.enumerated() {
+            doc.matches[i].ipIDs = DocumentBuilder.ipIDs(m, traces: results)
+            doc.matches[i].clientSide = context.clientSide(m)?.client.0.entry.name
+        }
         try wrapped {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
             try AtomicWrite.write(to: Self.documentURL(ws)) { handle in

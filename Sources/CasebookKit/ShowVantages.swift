@@ -51,7 +51,8 @@ extension Casebook {
             if let d = doc.vantageDelays.first(where: { Set([$0.traceA, $0.traceB]) == Set([trace, p.trace]) }), let rt = d.roundTripMs {
                 var line = "#   round trip \(d.traceA) ↔ \(d.traceB): " + String(format: "%.3f ms", rt)
                 if let f = d.aToB?.oneWayMs, let b = d.bToA?.oneWayMs {
-                    line += String(format: " (one-way %.3f ms \(d.traceA) → \(d.traceB), %.3f ms back; clocks stated)", f, b)
+                    // Only the numbers go through the format: trace names may hold '%'.
+                    line += " (one-way " + String(format: "%.3f", f) + " ms \(d.traceA) → \(d.traceB), " + String(format: "%.3f", b) + " ms back; clocks stated)"
                 } else {
                     line += " (one-way delays unknown: the clocks' offset is only estimated)"
                 }

@@ -85,17 +85,19 @@ public struct VantageDiff: Sendable, Equatable {
                                 cWindow: cWindow, sWindow: sWindow)
         }
         let cKeys = Set(c.map(\.key)), sKeys = Set(s.map(\.key))
+        // Offload on either capturing host cuts the same bytes into other segments: compare bytes.
+        let cSeen = SegmentCoverage(c), sSeen = SegmentCoverage(s)
         var lost: [(String, Int)] = [], created: [(String, Int)] = []
         for x in c {
             // Toward the server: lost if the server side never saw it; from the server: created if it has no origin there.
             guard let w = sWindow, w.contains(x.time) else { continue }
-            if !sKeys.contains(x.key) {
+            if !sSeen.sawCounterpart(of: x, keys: sKeys) {
                 if x.fromClient { lost.append((clientSide.trace, x.frame)) } else { created.append((clientSide.trace, x.frame)) }
             }
         }
         for x in s {
             guard let w = cWindow, w.contains(x.time + shift) else { continue }
-            if !cKeys.contains(x.key) {
+            if !cSeen.sawCounterpart(of: x, keys: cKeys) {
                 if x.fromClient { created.append((serverSide.trace, x.frame)) } else { lost.append((serverSide.trace, x.frame)) }
             }
         }

@@ -31,6 +31,7 @@ extension AnalysisDocument {
             o.key("matches")
             try o.array(matches) { out, x in
                 try out.object { o in
+                    o.field("client_side", x.clientSide)
                     try o.frames("created_between", x.createdBetween)
                     o.field("evidence", x.evidence)
                     if let ids = x.ipIDs { o.key("ip_ids"); try o.array(ids) { try $1.write(to: &$0) } }

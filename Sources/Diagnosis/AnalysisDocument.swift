@@ -70,9 +70,12 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         public var createdBetween: [FrameRef]?
         /// Each side's IPv4 IDs per direction, as that capture point saw them.
         public var ipIDs: [IPIDs]?
+        /// The trace nearer the connection's client (by the packets both saw, else by the SYN's
+        /// timing or the vantage names), as the analysis decided it.
+        public var clientSide: String?
         enum CodingKeys: String, CodingKey {
             case traceA = "trace_a", streamA = "stream_a", traceB = "trace_b", streamB = "stream_b", method, evidence
-            case lostBetween = "lost_between", createdBetween = "created_between", ipIDs = "ip_ids"
+            case lostBetween = "lost_between", createdBetween = "created_between", ipIDs = "ip_ids", clientSide = "client_side"
         }
     }
 

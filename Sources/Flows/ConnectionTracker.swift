@@ -12,10 +12,21 @@ import Packets
 public struct ConnectionTracker {
     /// Trace seconds a closed connection is kept before it is summarised.
     public var releaseAfter: Double = 10
+    /// Trace seconds an unanswered or refused connection attempt is kept after its last packet:
+    /// longer than the longest gap between a Linux or Windows host's SYN retries (32 s).
+    public var attemptIdle: Double = 60
 
+    /// What stays of a released connection: its stream number and, per direction, where
+    /// Wireshark's analysis stood (base, next and highest-to-be-acked sequence numbers), so late
+    /// packets continue the numbering and their retransmissions are still recognised.
     private struct StreamRecord {
+        struct Flow {
+            var base: UInt32?
+            var nextSeq: UInt32
+            var maxSeqToBeAcked: UInt32
+        }
         var stream: Int
-        var bases: (UInt32?, UInt32?)
+        var flows: (Flow, Flow)
     }
 
     private var live: [ConversationKey: Connection] = [:]
@@ -74,8 +85,11 @@ public struct ConnectionTracker {
         } else if let r = released.removeValue(forKey: key) {
             // A late packet for a released stream: continue it in a fresh record (merged at the end).
             conn = Connection(key: key, stream: r.stream)
-            if let b = r.bases.0 { conn.flows[0].baseSeq = b; conn.flows[0].baseSet = true }
-            if let b = r.bases.1 { conn.flows[1].baseSeq = b; conn.flows[1].baseSet = true }
+            for (d, f) in [(0, r.flows.0), (1, r.flows.1)] {
+                if let b = f.base { conn.flows[d].baseSeq = b; conn.flows[d].baseSet = true }
+                conn.flows[d].nextSeq = f.nextSeq
+                conn.flows[d].maxSeqToBeAcked = f.maxSeqToBeAcked
+            }
             live[key] = conn
         } else {
             conn = newConnection(key)
@@ -241,7 +255,7 @@ public struct ConnectionTracker {
         for conn in live.values where conn.packets > 0 { keepSummary(conn.summary()) }
         live.removeAll()
         // In stream order, the pieces of a stream that was released and continued merged.
-        return finished.takeSorted(merge: Self.merge)
+        return finished.takeSorted(merge: ConnectionSummary.merged)
     }
 
     private func recentSYN(_ k: SYNKey) -> SegmentRecord? { recentSYNs[k] ?? olderSYNs[k] }
@@ -264,10 +278,11 @@ public struct ConnectionTracker {
     }
 
     /// Releases closed connections that have been quiet for `releaseAfter` seconds (checked at
-    /// most once per trace second), and every ``idleScanInterval`` seconds the idle ones: a
-    /// connection never established (SYNs unanswered, refused) after ``unestablishedIdle`` quiet
-    /// seconds, any other after ``establishedIdle`` (Zeek's tcp_inactivity_timeout). A late packet
-    /// continues a released stream; the pieces are merged at the end.
+    /// most once per trace second), and every ``idleScanInterval`` seconds the connection
+    /// attempts that never got an answer beyond a RST (SYNs unanswered or refused) and stayed quiet
+    /// for `attemptIdle` seconds. A late packet continues a released stream in a new record; the
+    /// pieces are merged at the end (``ConnectionSummary/merged(_:_:)``). Established connections
+    /// stay live however long they are idle: their state cannot be summarised without loss.
     private mutating func sweep(now: Timestamp) {
         if let last = lastSweep, Timestamp.interval(from: last, to: now) < 1 { return }
         lastSweep = now
@@ -281,73 +296,24 @@ public struct ConnectionTracker {
             }
         }
         closedOrder = keep
-        if let last = lastIdleScan, Timestamp.interval(from: last, to: now) < Self.idleScanInterval { return }
+        if let last = lastIdleScan, Timestamp.interval(from: last, to: now) < min(Self.idleScanInterval, attemptIdle / 2) { return }
         if lastIdleScan == nil { lastIdleScan = now; return }
         lastIdleScan = now
         let idle = live.values.filter { c in
-            c.packets > 0 && Timestamp.interval(from: c.lastTime, to: now)
-                >= (c.handshake.ackFrame == nil ? Self.unestablishedIdle : Self.establishedIdle)
+            c.packets > 0 && c.handshake.synFrame != nil && c.handshake.synAckFrame == nil && c.handshake.ackFrame == nil
+                && Timestamp.interval(from: c.lastTime, to: now) >= attemptIdle
         }
         for c in idle { release(c) }
     }
 
     static let idleScanInterval = 10.0
-    /// Longer than the longest gap between a Linux or Windows host's SYN retries (32 s).
-    static let unestablishedIdle = 60.0
-    static let establishedIdle = 300.0
 
     private mutating func release(_ c: Connection) {
         keepSummary(c.summary())
-        released[c.key] = StreamRecord(stream: c.stream, bases: (c.baseSeq(direction: 0), c.baseSeq(direction: 1)))
+        func flow(_ d: Int) -> StreamRecord.Flow {
+            .init(base: c.baseSeq(direction: d), nextSeq: c.flows[d].nextSeq, maxSeqToBeAcked: c.flows[d].maxSeqToBeAcked)
+        }
+        released[c.key] = StreamRecord(stream: c.stream, flows: (flow(0), flow(1)))
         live.removeValue(forKey: c.key)
-    }
-
-    static func merge(_ a: ConnectionSummary, _ b: ConnectionSummary) -> ConnectionSummary {
-        var m = b.packets > 0 ? b : a
-        m.firstFrame = min(a.firstFrame, b.firstFrame)
-        m.lastFrame = max(a.lastFrame, b.lastFrame)
-        m.startTime = min(a.startTime, b.startTime)
-        m.endTime = max(a.endTime, b.endTime)
-        m.packets = a.packets + b.packets
-        m.client = a.client
-        m.server = a.server
-        m.handshake = a.handshake
-        m.history = a.history + b.history
-        m.toServer = a.toServer.merged(with: b.toServer)
-        m.toClient = a.toClient.merged(with: b.toClient)
-        m.closeFrame = a.closeFrame ?? b.closeFrame
-        m.closeTime = a.closeTime ?? b.closeTime
-        m.closedByServer = a.closedByServer ?? b.closedByServer
-        m.closeKind = a.closeKind ?? b.closeKind
-        m.maxIdle = max(a.maxIdle, b.maxIdle, Timestamp.interval(from: a.endTime, to: b.startTime))
-        m.initialRTT = a.initialRTT ?? b.initialRTT
-        return m
-    }
-}
-
-extension DirectionSummary {
-    func merged(with o: DirectionSummary) -> DirectionSummary {
-        var m = self
-        m.packets += o.packets
-        m.payloadBytes += o.payloadBytes
-        m.retransmittedBytes += o.retransmittedBytes
-        m.retransmissions += o.retransmissions
-        m.fastRetransmissions += o.fastRetransmissions
-        m.spuriousRetransmissions += o.spuriousRetransmissions
-        m.outOfOrder += o.outOfOrder
-        m.duplicateAcks += o.duplicateAcks
-        m.lostSegments += o.lostSegments
-        m.ackedUnseen += o.ackedUnseen
-        m.zeroWindows += o.zeroWindows
-        m.zeroWindowProbes += o.zeroWindowProbes
-        m.keepAlives += o.keepAlives
-        m.windowFull += o.windowFull
-        m.challengeAcks += o.challengeAcks
-        m.maxWindow = Swift.max(m.maxWindow, o.maxWindow)
-        m.maxSegment = Swift.max(m.maxSegment, o.maxSegment)
-        m.finFrame = m.finFrame ?? o.finFrame
-        m.rstFrame = m.rstFrame ?? o.rstFrame
-        m.ipIDs = m.ipIDs.merged(with: o.ipIDs)
-        return m
     }
 }

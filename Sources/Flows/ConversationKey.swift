@@ -10,18 +10,23 @@ public struct ConversationKey: Hashable, Sendable {
         if a < b { low = a; high = b } else { low = b; high = a }
     }
 
-    /// Two words into the hasher instead of each endpoint's parts (the key is hashed once per
-    /// packet); equality stays exact.
+    /// Each endpoint's address words and port into the hasher directly (the key is hashed once
+    /// per packet): fewer combines than the synthesized conformance, and no folding that a
+    /// crafted trace could make collide. Equality stays exact.
     public func hash(into h: inout Hasher) {
-        h.combine(Self.word(low))
-        h.combine(Self.word(high))
+        Self.combine(low, into: &h)
+        Self.combine(high, into: &h)
     }
 
     @inline(__always)
-    static func word(_ e: Endpoint) -> UInt64 {
+    static func combine(_ e: Endpoint, into h: inout Hasher) {
         switch e.address {
-        case .v4(let a): return UInt64(a) << 16 | UInt64(e.port)
-        case .v6(let hi, let lo): return (hi &* 0x9E37_79B9_7F4A_7C15) ^ lo ^ UInt64(e.port) << 48 ^ 1 << 63
+        case .v4(let a):
+            h.combine(UInt64(a) << 16 | UInt64(e.port))
+        case .v6(let hi, let lo):
+            h.combine(hi)
+            h.combine(lo)
+            h.combine(e.port)
         }
     }
 

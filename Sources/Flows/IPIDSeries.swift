@@ -58,8 +58,9 @@ public struct IPIDSeries: Sendable, Equatable {
     public var behaviour: String? {
         if count > 0 && zeros == count { return "zero" }
         guard steps >= 1 else { return nil }
-        if plusOne * 10 >= steps * 8 { return "+1 per packet" }
-        if smallSteps * 10 >= steps * 8 { return "incrementing" }
+        // In 64 bits: a direction of more than 430 million packets must not overflow.
+        if UInt64(plusOne) * 10 >= UInt64(steps) * 8 { return "+1 per packet" }
+        if UInt64(smallSteps) * 10 >= UInt64(steps) * 8 { return "incrementing" }
         return "random"
     }
 

@@ -22,7 +22,9 @@ enum NoteMarkdown {
     static func model(_ n: MarkdownNode) -> [String: Any] {
         switch n {
         case .text(let t):
-            return ["isText": true, "text": Clean.text(t), "isVoid": false, "isElement": false, "tag": "", "hasHref": false, "href": "", "children": [[String: Any]]()]
+            // A note is capped at 20,000 characters as a whole; a text node (a pasted log in a
+            // code block) may use all of it.
+            return ["isText": true, "text": Clean.text(t, limit: 20_000), "isVoid": false, "isElement": false, "tag": "", "hasHref": false, "href": "", "children": [[String: Any]]()]
         case .element(let tag, let children, let href):
             let void = tag == "br" || tag == "hr"
             return ["isText": false, "text": "", "isVoid": void, "isElement": !void, "tag": tag, "hasHref": href != nil,

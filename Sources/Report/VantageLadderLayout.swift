@@ -35,7 +35,16 @@ enum VantageLadderLayout {
             return (s.whole - start0.whole) + (s.fraction - start0.fraction) + (shift[m.entry.trace] ?? 0)
         }
         let firstSeen = Dictionary(members.map { ($0.entry.trace, time($0)) }, uniquingKeysWith: min)
-        let sides = traces.sorted { (firstSeen[$0] ?? 0, traces.firstIndex(of: $0)!) < (firstSeen[$1] ?? 0, traces.firstIndex(of: $1)!) }.prefix(2)
+        var sides = Array(traces.sorted { (firstSeen[$0] ?? 0, traces.firstIndex(of: $0)!) < (firstSeen[$1] ?? 0, traces.firstIndex(of: $1)!) }.prefix(2))
+        // Which trace is nearer the client is the analysis's call (client_side of the match);
+        // the first sighting only orders traces the document does not settle.
+        let drawnStreams = Set(members.map { "\($0.entry.trace)#\($0.entry.stream)" })
+        if let settled = doc.matches.first(where: { m in
+               drawnStreams.contains("\(m.traceA)#\(m.streamA)") && drawnStreams.contains("\(m.traceB)#\(m.streamB)")
+                   && Set([m.traceA, m.traceB]) == Set(sides) })?.clientSide,
+           sides.last == settled {
+            sides.reverse()
+        }
         let left = sides.first!, right = sides.last!
         let proxied = methods.contains("proxied")
         let x: [Double] = proxied ? [110, 500, 890] : [110, 440, 560, 890]
@@ -85,7 +94,7 @@ enum VantageLadderLayout {
                 let dt = max(0, t - p)
                 let extra = min(LadderLayout.maxGap, dt <= 0 ? 0 : 8 * log10(1 + dt * 1000))
                 if dt >= 1 || r.skippedBefore > 0 {
-                    let skipped = r.skippedBefore > 0 ? "\(r.skippedBefore) packets of \(m.entry.trace) not drawn, " : ""
+                    let skipped = r.skippedBefore > 0 ? "\(r.skippedBefore) packets of \(Clean.text(m.entry.trace, limit: 200)) not drawn, " : ""
                     gaps.append(["y": fmt(y + (LadderLayout.rowGap + extra) / 2 - 4), "label": skipped + duration(dt)])
                 }
                 y += LadderLayout.rowGap + extra + (previousTagged ? LadderLayout.tagGap : 0)

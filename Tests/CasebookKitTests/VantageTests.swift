@@ -84,6 +84,7 @@ final class VantageTests: XCTestCase {
         let m = try XCTUnwrap(doc.matches.first { $0.streamA == 1 && $0.streamB == 1 })
         XCTAssertEqual(m.lostBetween?.map(\.frame), [10, 14, 17, 20, 23, 26], "every client RST answering a challenge ACK")
         XCTAssertEqual(m.createdBetween?.count, 0)
+        XCTAssertEqual(m.clientSide, "client.pcap", "the analysis settles which capture point is nearer the client")
         let f = try XCTUnwrap(doc.findings.first { $0.id == "handshake.stale-state" })
         XCTAssertTrue(f.technical.contains("never reached the other capture point: a device in between drops them"), f.technical)
         // Where nothing was lost, nothing is listed: the one-way NAT's split streams are one connection.

@@ -20,6 +20,26 @@ final class ConnectionStoreTests: XCTestCase {
         return out.sorted()
     }
 
+    /// Thousands of records span several 1 MiB blocks; every one reads back.
+    func testAStoreLargerThanOneBlock() throws {
+        let trace = try TraceFile(path: Fixtures.lab("basic/client.pcap"))
+        var reader = trace.makeReader()
+        var tracker = ConnectionTracker()
+        while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
+        let three = Array(tracker.finish())
+        var many: [ConnectionSummary] = []
+        for i in 0..<30_000 {
+            var s = three[i % 3]
+            s.stream = i
+            many.append(s)
+        }
+        let store = ConnectionStore(many)
+        XCTAssertGreaterThan(store.encodedSize, 2 * ConnectionStore.blockSize)
+        XCTAssertEqual(store.count, 30_000)
+        for i in [0, 1, 2, 9_999, 15_000, 29_999] { XCTAssertEqual(store[i], many[i]) }
+        XCTAssertEqual(store.connection(stream: 20_001), many[20_001])
+    }
+
     func testEverySummaryRoundTripsThroughTheCompactEncoding() throws {
         var checked = 0, traces = 0, encoded = 0
         for path in Self.captures() {
@@ -45,5 +65,41 @@ final class ConnectionStoreTests: XCTestCase {
         XCTAssertGreaterThan(checked, 50)
         // Compact: well under the in-memory struct's size on average.
         XCTAssertLessThan(encoded / max(checked, 1), MemoryLayout<ConnectionSummary>.size / 3)
+    }
+}
+
+/// Connection attempts released while idle and continued by later packets are merged back into
+/// the summary they would have had.
+final class IdleReleaseTests: XCTestCase {
+    func summaries(_ lab: String, attemptIdle: Double, observe: ((ConnectionSummary) -> Void)? = nil) throws -> [ConnectionSummary] {
+        let trace = try TraceFile(path: Fixtures.lab(lab))
+        var reader = trace.makeReader()
+        var tracker = ConnectionTracker()
+        tracker.attemptIdle = attemptIdle
+        tracker.summaryObserver = observe
+        while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
+        return Array(tracker.finish())
+    }
+
+    /// basic/client.pcap stream 2: a SYN dropped by the router, retried after 1, 2 and 4 s.
+    /// Released after 1.5 s of quiet, the attempt is continued twice and merged: the same summary.
+    func testAnAttemptReleasedBetweenSYNRetriesIsMergedBack() throws {
+        var pieces = 0
+        let released = try summaries("basic/client.pcap", attemptIdle: 1.5) { if $0.stream == 2 { pieces += 1 } }
+        let whole = try summaries("basic/client.pcap", attemptIdle: 60)
+        XCTAssertEqual(pieces, 3, "released before the 2 s and the 4 s gap, then finished")
+        XCTAssertEqual(released.count, 3)
+        let r = released[2], w = whole[2]
+        XCTAssertEqual(r.state, .S0)
+        XCTAssertEqual(r.history, "S")
+        XCTAssertEqual(r.packets, 4)
+        XCTAssertEqual(r.handshake.synRetransmissions, 3)
+        XCTAssertEqual(r.duration, 7.2168, accuracy: 1e-4)
+        XCTAssertEqual(r, w)
+    }
+
+    func testMergedHistoryKeepsOneLetterPerDirection() {
+        XCTAssertEqual(ConnectionSummary.mergedHistory("ShADadFf", "A"), "ShADadFf")
+        XCTAssertEqual(ConnectionSummary.mergedHistory("S", "^hR"), "ShR")
     }
 }
