@@ -14,12 +14,12 @@ extension Casebook {
     public func report(case reference: String, output: String?, audience: ReportInput.Audience,
                        templates: String?) throws(CasebookError) -> URL {
         let ws = try locate(reference)
-        // The cached analysis (made now if stale), its connections read as listing rows only.
+        // The cached analysis (made now if stale); of its connections the ones the report lists
+        // or draws, as listing rows.
         let documentURL = try analysisJSON(case: reference)
-        var doc = try wrapped {
-            let decoder = JSONDecoder()
-            decoder.userInfo[.connectionListingOnly] = true
-            return try decoder.decode(AnalysisDocument.self, from: Data(contentsOf: documentURL))
+        var (doc, connectionCount) = try wrapped {
+            try AnalysisDocument.decodeForReport(Data(contentsOf: documentURL), listed: ReportInput.listedConnections,
+                                                perTrace: ReportInput.timelineConnectionsPerTrace)
         }
         let manifest = try wrapped { try ws.loadManifest() }
         let renderer = try wrapped { try ReportRenderer(templates: try Self.templatesDirectory(templates)) }
@@ -28,7 +28,7 @@ extension Casebook {
             document: doc, notes: ws.notes(),
             attachments: manifest.attachments.map { .init(name: $0.stored, kind: $0.kind.rawValue, vantage: $0.vantage, sha256: $0.sha256, size: $0.size) },
             aliases: manifest.aliases, audience: audience, generatedAt: Clock.rfc3339(Date()),
-            logEvents: Self.logEvents(manifest: manifest, ws: ws))
+            logEvents: Self.logEvents(manifest: manifest, ws: ws), connectionCount: connectionCount)
         let html = try wrapped { try renderer.render(input) }
         let url = output.map { URL(fileURLWithPath: $0) } ?? ws.directory.appendingPathComponent("report/report.html")
         try wrapped {

@@ -26,11 +26,21 @@ public struct ReportInput: Sendable {
     public var generatedAt: String
     /// Log entries with a known time, for the timeline: seconds since the epoch and the line.
     public var logEvents: [(time: Double, text: String)]
+    /// How many connections the analysis has, when `document.connections` holds only those the
+    /// report lists (the first ``listedConnections``) and draws.
+    public var connectionCount: Int
+
+    /// Rows of the connections table.
+    public static let listedConnections = 300
+    /// Connections of each trace drawn on the timeline.
+    public static let timelineConnectionsPerTrace = 400
 
     public init(document: AnalysisDocument, notes: [(time: String, text: String)], attachments: [AttachmentInfo],
-                aliases: [String: String], audience: Audience, generatedAt: String, logEvents: [(time: Double, text: String)] = []) {
+                aliases: [String: String], audience: Audience, generatedAt: String, logEvents: [(time: Double, text: String)] = [],
+                connectionCount: Int? = nil) {
         self.document = document; self.notes = notes; self.attachments = attachments
         self.aliases = aliases; self.audience = audience; self.generatedAt = generatedAt; self.logEvents = logEvents
+        self.connectionCount = connectionCount ?? document.connections.count
     }
 }
 

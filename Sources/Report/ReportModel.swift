@@ -60,7 +60,7 @@ enum ReportModel {
                 "picture": ExecutivePicture.model(for: f, name: name),
             ]
         }
-        let connections: [[String: Any]] = doc.connections.prefix(300).map { c in [
+        let connections: [[String: Any]] = doc.connections.prefix(ReportInput.listedConnections).map { c in [
             "trace": Clean.text(c.trace), "stream": c.stream, "client": Clean.text(name(c.client)), "server": Clean.text(name(c.server)),
             "state": c.state, "history": c.history, "frames": "\(c.firstFrame)–\(c.lastFrame)", "packets": c.packets, "bytes": c.bytes,
             "duration": String(format: "%.3f s", c.durationS), "rtt": c.handshakeRTTms.map { String(format: "%.3f ms", $0) } ?? "–",
@@ -93,8 +93,8 @@ enum ReportModel {
             "summary": errors == 0 ? "casebook found no error in the evidence." : "casebook found \(errors) problem(s) that explain failures, and \(findings.count - errors) other observation(s).",
             "executive": executive, "hasExecutive": !executive.isEmpty,
             "findings": technical, "hasFindings": !technical.isEmpty,
-            "connections": connections, "moreConnections": max(0, doc.connections.count - connections.count),
-            "hasMoreConnections": doc.connections.count > connections.count,
+            "connections": connections, "moreConnections": max(0, input.connectionCount - connections.count),
+            "hasMoreConnections": input.connectionCount > connections.count,
             "hosts": hosts, "moreHosts": max(0, doc.hosts.count - 300), "hasMoreHosts": doc.hosts.count > 300, "traces": traces, "attachments": attachments, "notes": notes, "hasNotes": !notes.isEmpty,
             "timeline": timeline ?? [:], "hasTimeline": timeline != nil,
         ]

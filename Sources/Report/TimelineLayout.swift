@@ -73,7 +73,7 @@ enum TimelineLayout {
         var y = 12.0
         let flagged = Set(doc.findings.filter { $0.severity == "error" }.flatMap { $0.connections.map { "\($0.trace)#\($0.stream)" } })
         for t in doc.traces {
-            let conns = doc.connections.filter { $0.trace == t.name }.prefix(400)
+            let conns = doc.connections.filter { $0.trace == t.name }.prefix(ReportInput.timelineConnectionsPerTrace)
             let bars: [[String: Any]] = conns.compactMap { c in
                 guard let s = seconds(c.startTime) else { return nil }
                 let x1 = left + (s - lo) / span * (right - left)

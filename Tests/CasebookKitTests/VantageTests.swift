@@ -92,3 +92,37 @@ final class VantageTests: XCTestCase {
         XCTAssertTrue(try nat.analyze(case: "c").matches.allSatisfy { ($0.lostBetween ?? []).isEmpty && ($0.createdBetween ?? []).isEmpty })
     }
 }
+
+/// The report's partial reading of the cached document: the connections it lists and draws, and
+/// how many there are, the same entries as a full reading.
+extension VantageTests {
+    func testOnlyListedAndNamedConnectionsAreRead() throws {
+        // basic: the working connection (stream 0) is named by no finding; streams 1 and 2 are.
+        let root = try Fixtures.scratch()
+        let cb = Casebook(locator: CaseLocator(root: root.path))
+        _ = try cb.newCase(id: "c", title: "basic")
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("basic/client.pcap")], vantage: "client", kind: nil)
+        let full = try cb.analyze(case: "c")
+        let data = try Data(contentsOf: root.appendingPathComponent("c/analysis/analysis.json"))
+        XCTAssertEqual(full.connections.count, 3)
+        let named = Set(full.findings.flatMap { $0.connections.map { "\($0.trace)#\($0.stream)" } }
+            + full.matches.flatMap { ["\($0.traceA)#\($0.streamA)", "\($0.traceB)#\($0.streamB)"] })
+        XCTAssertEqual(named, ["client.pcap#1", "client.pcap#2"])
+
+        let none = try AnalysisDocument.decodeForReport(data, listed: 0, perTrace: 0)
+        XCTAssertEqual(none.connectionCount, 3)
+        XCTAssertEqual(Set(none.document.connections.map { "\($0.trace)#\($0.stream)" }), named)
+        XCTAssertEqual(none.document.findings, full.findings)
+        XCTAssertEqual(none.document.matches, full.matches)
+
+        let some = try AnalysisDocument.decodeForReport(data, listed: 0, perTrace: 1)
+        let keys = some.document.connections.map { "\($0.trace)#\($0.stream)" }
+        XCTAssertEqual(keys, ["client.pcap#0", "client.pcap#1", "client.pcap#2"], "the trace's first connection, then the named ones")
+        for c in some.document.connections {
+            let f = try XCTUnwrap(full.connections.first { $0.trace == c.trace && $0.stream == c.stream })
+            XCTAssertEqual([c.client, c.server, c.state, c.history], [f.client, f.server, f.state, f.history])
+            XCTAssertEqual([c.firstFrame, c.lastFrame, c.packets], [f.firstFrame, f.lastFrame, f.packets])
+        }
+        XCTAssertEqual(try AnalysisDocument.decodeForReport(data, listed: 1, perTrace: 0).document.connections.count, 3)
+    }
+}
