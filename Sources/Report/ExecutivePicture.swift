@@ -28,8 +28,17 @@ enum ExecutivePicture {
         let s = spot(for: f.id)
         let client = f.connections.first.map { name($0.client) } ?? "Client"
         let server = f.connections.first.map { name($0.server) } ?? "Server"
+        // "address (alias)" on two lines; a line too long for its box is squeezed to fit it.
+        func lines(_ label: String) -> (String, String) {
+            guard let open = label.range(of: " (", options: .backwards), label.hasSuffix(")") else { return (label, "") }
+            return (String(label[..<open.lowerBound]), String(label[open.upperBound...].dropLast()))
+        }
+        let (clientAddress, clientAlias) = lines(client), (serverAddress, serverAlias) = lines(server)
         return [
-            "clientLabel": Clean.text(client, limit: 48), "serverLabel": Clean.text(server, limit: 48),
+            "clientLabel": Clean.text(clientAddress, limit: 48), "serverLabel": Clean.text(serverAddress, limit: 48),
+            "clientAlias": Clean.text(clientAlias, limit: 48), "serverAlias": Clean.text(serverAlias, limit: 48),
+            "clientSqueeze": clientAddress.count > 26, "serverSqueeze": serverAddress.count > 26,
+            "clientAliasSqueeze": clientAlias.count > 26, "serverAliasSqueeze": serverAlias.count > 26,
             "clientClass": s == .client ? "bad" : "ok", "deviceClass": s == .device ? "bad" : "ok", "serverClass": s == .server ? "bad" : "ok",
             "pathIn": s == .path ? "bad" : "ok", "pathBack": s == .returnPath || s == .path ? "bad" : "ok",
             "markX": s == .client ? "178" : s == .device ? "448" : s == .server ? "718" : s == .returnPath ? "245" : "245",

@@ -31,6 +31,8 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("For the meeting: what went wrong, in plain words"))
         XCTAssertTrue(html.contains("Neither side closed 10.1.1.1:53695 → 10.2.2.2:5061: a device between them did"))
         XCTAssertTrue(html.contains("<rect class=\"box bad\" x=\"300\""), "the firewall box is marked")
+        // The client box: address on one line, alias on the next.
+        XCTAssertTrue(html.contains(">10.1.1.1:53695</text>") && html.contains(">SfB-FE-1</text>"))
         // Technical part: ladder with the FIN the proxy sent, highlighted as evidence, and the log lines.
         let groups = tree.elements(named: "g").filter { $0.attributes["class"]?.contains("evidence") == true }
         XCTAssertTrue(groups.contains { $0.elements(named: "text").contains { $0.text.hasPrefix("#6 FIN, ACK") } })
