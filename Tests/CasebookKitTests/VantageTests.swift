@@ -67,6 +67,21 @@ final class VantageTests: XCTestCase {
         XCTAssertTrue(text.contains("client.pcap  server.pcap  1        +0.000 ms    stated  3.585 ms        1.791 ms     1.794 ms"), text)
     }
 
+    /// Trace names are text, never a format: a name with '%' is printed as it is.
+    func testATraceNameWithPercentSigns() throws {
+        let root = try Fixtures.scratch()
+        let odd = root.appendingPathComponent("c%s%@.pcap")
+        try FileManager.default.copyItem(atPath: Fixtures.lab("wan-delay/client.pcap"), toPath: odd.path)
+        let cb = Casebook(locator: CaseLocator(root: root.path))
+        _ = try cb.newCase(id: "c", title: "percent")
+        _ = try cb.attach(case: "c", files: [odd.path], vantage: "client", kind: nil, clockOffset: 0)
+        _ = try cb.attach(case: "c", files: [Fixtures.lab("wan-delay/server.pcap")], vantage: "server", kind: nil)
+        var lines: [String] = []
+        try cb.showAcrossVantages(case: "c", trace: "c%s%@.pcap", stream: 0, colour: false) { lines.append($0) }
+        let delay = try XCTUnwrap(lines.first { $0.contains("round trip") }, "\(lines)")
+        XCTAssertTrue(delay.contains("one-way 1.791 ms c%s%@.pcap → server.pcap, 1.794 ms back"), delay)
+    }
+
     func testTimeZoneForALogWithoutOne() throws {
         let (cb, dir) = try twoSided("forged-rst")
         _ = try cb.attach(case: "c", files: [Fixtures.lab("forged-rst/firewall.log")], vantage: nil, kind: nil, timeZone: "UTC")

@@ -41,6 +41,14 @@ final class NoteMarkdownTests: XCTestCase {
         XCTAssertEqual(n.elements(named: "a").first?.text, "the ticket")
     }
 
+    /// A pasted log of 6,000 characters in a code block is shown whole (a note is capped at 20,000).
+    func testALongCodeBlockIsNotCut() throws {
+        let log = (0..<120).map { String(format: "%03d drop 10.2.2.2:5061 -> 10.1.1.1:53695 rule 7 reason T", $0) }.joined(separator: "\n")
+        XCTAssertGreaterThan(log.count, 6000)
+        let (_, n) = try notesSection("```\n\(log)\n```")
+        XCTAssertEqual(n.elements(named: "pre").first?.elements(named: "code").first?.text, log + "\n")
+    }
+
     func testCodeIsShownAsTextAndUnsafeLinksLoseTheirLink() throws {
         let (html, n) = try notesSection("""
             Payload was `<script>alert(1)</script>` and [click](javascript:alert(2)) or [this](JaVaScRiPt:alert(3)) or ![x](http://tracker.example/p.png)
