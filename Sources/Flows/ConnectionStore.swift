@@ -1,5 +1,5 @@
 /// The finished connections of one trace, in `tcp.stream` order, held in the compact encoding
-/// (one to three hundred bytes each instead of ~1.2 KB): reading a connection decodes it. This is
+/// (about 200 to 350 bytes each instead of ~1.2 KB): reading a connection decodes it. This is
 /// what keeps a trace's memory small when it has hundreds of thousands of connections. The bytes
 /// live in blocks of ``blockSize``, so growing never copies (or briefly doubles) what is held.
 public struct ConnectionStore: RandomAccessCollection, Sendable {
