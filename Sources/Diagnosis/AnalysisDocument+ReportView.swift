@@ -11,7 +11,7 @@ extension AnalysisDocument {
         listing.userInfo[.connectionListingOnly] = true
         let bytes = [UInt8](data)
         guard let open = find(Array("\n  \"connections\" : [".utf8), in: bytes, from: 0),
-              let close = find(Array("\n  ]".utf8), in: bytes, from: open.upperBound) ?? emptyArrayEnd(bytes, open) else {
+              let close = emptyArrayEnd(bytes, open) ?? find(Array("\n  ]".utf8), in: bytes, from: open.upperBound) else {
             let doc = try listing.decode(AnalysisDocument.self, from: data)
             return (doc, doc.connections.count)
         }

@@ -139,5 +139,12 @@ extension VantageTests {
             XCTAssertEqual([c.firstFrame, c.lastFrame, c.packets], [f.firstFrame, f.lastFrame, f.packets])
         }
         XCTAssertEqual(try AnalysisDocument.decodeForReport(data, listed: 1, perTrace: 0).document.connections.count, 3)
+        // A document without connections ("connections" : []) keeps everything after them.
+        var empty = full
+        empty.connections = []
+        let read = try AnalysisDocument.decodeForReport(try Casebook.json(empty), listed: 300, perTrace: 400)
+        XCTAssertEqual(read.connectionCount, 0)
+        XCTAssertEqual(read.document.findings, full.findings)
+        XCTAssertEqual(read.document.hosts, full.hosts)
     }
 }
