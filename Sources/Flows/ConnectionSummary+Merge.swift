@@ -22,8 +22,18 @@ extension ConnectionSummary {
         m.originator = a.originator
         m.handshake = a.handshake
         if a.handshake.synAckFrame == nil, b.handshake.synFrame != nil {
-            // The later piece's SYNs repeat the attempt.
+            // The later piece's SYNs repeat the attempt; its answer, if any, completes it.
             m.handshake.synRetransmissions += 1 + b.handshake.synRetransmissions
+            if let f = b.handshake.synAckFrame {
+                m.handshake.synAckFrame = f
+                m.handshake.synAckTime = b.handshake.synAckTime
+                m.handshake.synAckTTL = b.handshake.synAckTTL
+                m.handshake.synAckIPID = b.handshake.synAckIPID
+            }
+            if m.handshake.ackFrame == nil, let f = b.handshake.ackFrame {
+                m.handshake.ackFrame = f
+                m.handshake.ackTime = b.handshake.ackTime
+            }
         }
         m.history = mergedHistory(a.history, b.history)
         m.toServer = a.toServer.merged(with: b.toServer)

@@ -98,6 +98,22 @@ final class IdleReleaseTests: XCTestCase {
         XCTAssertEqual(r, w)
     }
 
+    /// An attempt released while unanswered and answered later (the later piece holds the
+    /// SYN/ACK and ACK): the merged handshake counts the repeated SYN and takes the answer.
+    func testAnAttemptAnsweredAfterItsReleaseTakesTheLaterHandshake() throws {
+        let s = try summaries("basic/client.pcap", attemptIdle: 60)
+        let attempt = s[2], answered = s[0]
+        var later = answered
+        later.client = attempt.client
+        later.server = attempt.server
+        let m = ConnectionSummary.merged(attempt, later)
+        XCTAssertEqual(m.handshake.synFrame, attempt.handshake.synFrame)
+        XCTAssertEqual(m.handshake.synRetransmissions, attempt.handshake.synRetransmissions + 1)
+        XCTAssertEqual(m.handshake.synAckFrame, answered.handshake.synAckFrame)
+        XCTAssertEqual(m.handshake.ackFrame, answered.handshake.ackFrame)
+        XCTAssertEqual(m.packets, attempt.packets + answered.packets)
+    }
+
     func testMergedHistoryKeepsOneLetterPerDirection() {
         XCTAssertEqual(ConnectionSummary.mergedHistory("ShADadFf", "A"), "ShADadFf")
         XCTAssertEqual(ConnectionSummary.mergedHistory("S", "^hR"), "ShR")
