@@ -26,10 +26,8 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         }
     }
 
-    func offsetOf(_ i: Int) -> Int { offsets[i] }
-
     /// Encodes `s` after the others without listing it; returns where it starts.
-    mutating func appendDetached(_ s: ConnectionSummary) -> Int {
+    private mutating func appendDetached(_ s: ConnectionSummary) -> Int {
         var w = CompactWriter(into: [])
         s.encode(to: &w)
         let record = w.bytes
@@ -46,10 +44,30 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         return (blocks.count - 1) << 32
     }
 
-    mutating func replaceOffsets(_ o: [Int]) { offsets = o }
-
     /// Bytes held for the encoded connections.
     public var encodedSize: Int { size }
+
+    /// Sorts the records by (stream, first frame) and replaces the pieces of one stream by their
+    /// merge (appended; the pieces' bytes stay behind unused, a rare case).
+    mutating func reorder(keys: [(stream: Int, firstFrame: Int)], merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) {
+        let sorted = keys.indices.sorted { (keys[$0].stream, keys[$0].firstFrame) < (keys[$1].stream, keys[$1].firstFrame) }
+        var newOffsets: [Int] = []
+        newOffsets.reserveCapacity(sorted.count)
+        var i = 0
+        while i < sorted.count {
+            var j = i + 1
+            while j < sorted.count && keys[sorted[j]].stream == keys[sorted[i]].stream { j += 1 }
+            if j == i + 1 {
+                newOffsets.append(offsets[sorted[i]])
+            } else {
+                var s = self[sorted[i]]
+                for k in (i + 1)..<j { s = merge(s, self[sorted[k]]) }
+                newOffsets.append(appendDetached(s))
+            }
+            i = j
+        }
+        offsets = newOffsets
+    }
 
     mutating func append(_ s: ConnectionSummary) {
         offsets.append(appendDetached(s))
@@ -91,29 +109,5 @@ struct FinishedConnections {
         order = []
         out.reorder(keys: keys, merge: merge)
         return out
-    }
-}
-
-extension ConnectionStore {
-    /// Sorts the records by (stream, first frame) and replaces the pieces of one stream by their
-    /// merge (appended; the pieces' bytes stay behind unused, a rare case).
-    mutating func reorder(keys: [(stream: Int, firstFrame: Int)], merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) {
-        let sorted = keys.indices.sorted { (keys[$0].stream, keys[$0].firstFrame) < (keys[$1].stream, keys[$1].firstFrame) }
-        var newOffsets: [Int] = []
-        newOffsets.reserveCapacity(sorted.count)
-        var i = 0
-        while i < sorted.count {
-            var j = i + 1
-            while j < sorted.count && keys[sorted[j]].stream == keys[sorted[i]].stream { j += 1 }
-            if j == i + 1 {
-                newOffsets.append(offsetOf(sorted[i]))
-            } else {
-                var s = self[sorted[i]]
-                for k in (i + 1)..<j { s = merge(s, self[sorted[k]]) }
-                newOffsets.append(appendDetached(s))
-            }
-            i = j
-        }
-        replaceOffsets(newOffsets)
     }
 }

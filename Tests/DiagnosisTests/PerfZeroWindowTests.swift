@@ -14,6 +14,7 @@ final class PerfZeroWindowTests: XCTestCase {
         XCTAssertEqual(f[0].evidence.map(\.frame), [12, 130])
         XCTAssertEqual(f[0].evidence.map { $0.fields["tcp.stream"] }, ["0", "1"])
         XCTAssertEqual(f[0].displayFilter, "ip.src == 10.0.5.10 && tcp.analysis.zero_window")
+        XCTAssertTrue(f[0].plain.hasPrefix("The receiving program on the host (10.0.5.10) could not take data as fast as it arrived"), f[0].plain)
         // A receiver that stalls is not loss, and the server was never refused or silent.
         XCTAssertTrue(all.with("perf.retransmissions").isEmpty)
         XCTAssertTrue(all.with("handshake.no-response").isEmpty)

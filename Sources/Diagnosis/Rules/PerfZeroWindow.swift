@@ -40,7 +40,7 @@ struct PerfZeroWindow: Rule {
                 id: id, severity: .warning, confidence: .high,
                 title: one.map { "\($0.receiver) advertised a zero window in \($0.zeroWindows) segment(s) (stream \($0.connection.stream)): the receiver could not keep up" }
                     ?? "\(host) advertised a zero window in \(stalls.count) connections (\(windows) segments): the receiver could not keep up",
-                plain: "The receiving program (\(context.plainName(host, role: "receiver"))) could not take data as fast as it arrived and told the sender to pause\(stalls.count > 1 ? ", in \(stalls.count) connections" : ""). While it did, the transfer waited for the receiver, not for the network.",
+                plain: "The receiving program on \(context.plainName(host, role: "host")) could not take data as fast as it arrived and told the sender to pause\(stalls.count > 1 ? ", in \(stalls.count) connections" : ""). While it did, the transfer waited for the receiver, not for the network.",
                 technical: "\(context.name(host)) advertised window 0 in \(windows) segment(s) of \(stalls.count) connection(s) (streams \(streams)); first at frame \(stalls[0].firstFrame). Its peers sent \(probes) zero-window probe(s).",
                 connections: cited.map { Evidence.ref($0.connection, name) },
                 evidence: cited.prefix(5).map { s in
