@@ -179,7 +179,7 @@ extension Finding {
 
 extension JSONOutput {
     /// `"key" : [{frame, trace}, …]`, left out when nil.
-    mutating func frames(_ key: String, _ refs: [AnalysisDocument.FrameRef]?) throws {
+    mutating func frames(_ key: StaticString, _ refs: [AnalysisDocument.FrameRef]?) throws {
         guard let refs else { return }
         self.key(key)
         try array(refs) { out, f in try out.object { o in o.field("frame", f.frame); o.field("trace", f.trace) } }

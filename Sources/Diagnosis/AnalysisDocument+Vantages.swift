@@ -52,7 +52,7 @@ extension AnalysisDocument {
 
 extension AnalysisDocument.VantageDelay {
     func write(to out: inout JSONOutput) throws {
-        func way(_ o: inout JSONOutput, _ k: String, _ w: Way?) throws {
+        func way(_ o: inout JSONOutput, _ k: StaticString, _ w: Way?) throws {
             guard let w else { return }
             o.key(k)
             try o.object { o in o.field("frame_a", w.frameA); o.field("frame_b", w.frameB); o.field("one_way_ms", w.oneWayMs); o.field("samples", w.samples) }

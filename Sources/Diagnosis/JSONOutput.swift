@@ -70,8 +70,15 @@ public struct JSONOutput {
         try close(UInt8(ascii: "]"))
     }
 
-    /// `"key" : ` inside an object.
-    public mutating func key(_ k: String) {
+    /// `"key" : ` inside an object, for a key written in the source (ASCII without quotes or
+    /// backslashes: copied as it is, no escaping pass).
+    public mutating func key(_ k: StaticString) {
+        separator()
+        out.appendKey(UnsafeRawBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+    }
+
+    /// `"key" : ` for a key made at run time (escaped like any string).
+    public mutating func key(named k: String) {
         separator()
         string(k)
         out.append(0x20); out.append(UInt8(ascii: ":")); out.append(0x20)
@@ -118,19 +125,19 @@ public struct JSONOutput {
 
     // MARK: keyed helpers (nil values are left out, as Codable's encodeIfPresent does)
 
-    public mutating func field(_ k: String, _ v: String?) { if let v { key(k); string(v) } }
-    public mutating func field(_ k: String, _ v: Int?) { if let v { key(k); int(v) } }
-    public mutating func field(_ k: String, _ v: UInt32?) { if let v { key(k); int(v) } }
-    public mutating func field(_ k: String, _ v: Double?) { if let v { key(k); double(v) } }
-    public mutating func field(_ k: String, _ v: Bool) { key(k); bool(v) }
-    public mutating func field(_ k: String, _ v: [String]) throws { key(k); try array(v) { $0.string($1) } }
-    public mutating func field(_ k: String, _ v: [String: String]) throws {
+    public mutating func field(_ k: StaticString, _ v: String?) { if let v { key(k); string(v) } }
+    public mutating func field(_ k: StaticString, _ v: Int?) { if let v { key(k); int(v) } }
+    public mutating func field(_ k: StaticString, _ v: UInt32?) { if let v { key(k); int(v) } }
+    public mutating func field(_ k: StaticString, _ v: Double?) { if let v { key(k); double(v) } }
+    public mutating func field(_ k: StaticString, _ v: Bool) { key(k); bool(v) }
+    public mutating func field(_ k: StaticString, _ v: [String]) throws { key(k); try array(v) { $0.string($1) } }
+    public mutating func field(_ k: StaticString, _ v: [String: String]) throws {
         key(k)
-        try object { o in for name in v.keys.sorted() { o.field(name, v[name]) } }
+        try object { o in for name in v.keys.sorted() { o.key(named: name); o.string(v[name]!) } }
     }
-    public mutating func field(_ k: String, _ v: [String: Int]) throws {
+    public mutating func field(_ k: StaticString, _ v: [String: Int]) throws {
         key(k)
-        try object { o in for name in v.keys.sorted() { o.field(name, v[name]) } }
+        try object { o in for name in v.keys.sorted() { o.key(named: name); o.int(v[name]!) } }
     }
 }
 
@@ -140,7 +147,6 @@ final class ByteBuffer {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
-    private static let spaces = [UInt8](repeating: 0x20, count: 128)
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -178,12 +184,19 @@ final class ByteBuffer {
     }
 
     func appendSpaces(_ n: Int) {
-        var left = n
-        while left > 0 {
-            let k = min(left, Self.spaces.count)
-            Self.spaces.withUnsafeBytes { append(UnsafeRawBufferPointer(rebasing: $0[0..<k])) }
-            left -= k
-        }
+        reserve(n)
+        (base + count).initialize(repeating: 0x20, count: n)
+        count += n
+    }
+
+    /// `"` + key + `" : `.
+    func appendKey(_ k: UnsafeRawBufferPointer) {
+        reserve(k.count + 5)
+        base[count] = 0x22
+        if let src = k.baseAddress { (base + count + 1).update(from: src.assumingMemoryBound(to: UInt8.self), count: k.count) }
+        count += k.count + 1
+        base[count] = 0x22; base[count + 1] = 0x20; base[count + 2] = 0x3A; base[count + 3] = 0x20
+        count += 4
     }
 
     /// Decimal digits written in place (no String per number).

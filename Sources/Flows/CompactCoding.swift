@@ -158,6 +158,10 @@ struct CompactReader {
     @inline(__always)
     mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
 
+    /// Steps over a string without making it.
+    @inline(__always)
+    mutating func skipString() { at += Int(unsigned()) }
+
     @inline(__always)
     mutating func timestamp() -> Timestamp {
         let s = int64()

@@ -7,6 +7,8 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     private var blocks: [[UInt8]] = []
     /// Where each record starts: block index << 32 | offset in the block.
     private var offsets: [Int] = []
+    /// Each record's ``ConnectionTraits``, beside it (two bytes a connection).
+    private var traitBits: [ConnectionTraits] = []
     private var size = 0
 
     public init() {}
@@ -24,6 +26,26 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
             var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
             return ConnectionSummary.decode(from: &r)
         }
+    }
+
+    /// The ``ConnectionHead`` of connection `i`: only the start of its record is read.
+    public func head(_ i: Int) -> ConnectionHead {
+        let o = offsets[i]
+        return blocks[o >> 32].withUnsafeBufferPointer { b in
+            var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
+            return ConnectionHead.decode(from: &r)
+        }
+    }
+
+    /// Every connection's head, in stream order.
+    public var heads: LazyMapSequence<Range<Int>, ConnectionHead> { indices.lazy.map { head($0) } }
+
+    /// The traits of connection `i`.
+    public func traits(_ i: Int) -> ConnectionTraits { traitBits[i] }
+
+    /// The connections with any of `traits`, in stream order; only those are decoded.
+    public func having(_ traits: ConnectionTraits) -> LazyMapSequence<LazyFilterSequence<Range<Int>>, ConnectionSummary> {
+        indices.lazy.filter { !traitBits[$0].isDisjoint(with: traits) }.map { self[$0] }
     }
 
     /// Encodes `s` after the others without listing it; returns where it starts.
@@ -51,26 +73,31 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     /// merge (appended; the pieces' bytes stay behind unused, a rare case).
     mutating func reorder(keys: [(stream: Int, firstFrame: Int)], merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) {
         let sorted = keys.indices.sorted { (keys[$0].stream, keys[$0].firstFrame) < (keys[$1].stream, keys[$1].firstFrame) }
-        var newOffsets: [Int] = []
+        var newOffsets: [Int] = [], newTraits: [ConnectionTraits] = []
         newOffsets.reserveCapacity(sorted.count)
+        newTraits.reserveCapacity(sorted.count)
         var i = 0
         while i < sorted.count {
             var j = i + 1
             while j < sorted.count && keys[sorted[j]].stream == keys[sorted[i]].stream { j += 1 }
             if j == i + 1 {
                 newOffsets.append(offsets[sorted[i]])
+                newTraits.append(traitBits[sorted[i]])
             } else {
                 var s = self[sorted[i]]
                 for k in (i + 1)..<j { s = merge(s, self[sorted[k]]) }
                 newOffsets.append(appendDetached(s))
+                newTraits.append(s.traits)
             }
             i = j
         }
         offsets = newOffsets
+        traitBits = newTraits
     }
 
     mutating func append(_ s: ConnectionSummary) {
         offsets.append(appendDetached(s))
+        traitBits.append(s.traits)
     }
 
     /// The connection with this `tcp.stream` (binary search; the store is in stream order).

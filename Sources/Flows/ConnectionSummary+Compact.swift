@@ -19,9 +19,10 @@ extension ConnectionSummary {
         w.int(packets)
         w.timestamp(startTime)
         w.timestamp(endTime, near: startTime)
+        // The handshake before the directions: ``ConnectionHead`` reads up to here.
+        handshake.encode(to: &w, near: startTime, frames: firstFrame)
         toServer.encode(to: &w, frames: firstFrame)
         toClient.encode(to: &w, frames: firstFrame)
-        handshake.encode(to: &w, near: startTime, frames: firstFrame)
         w.double(maxIdle)
         w.frame(maxIdleEndFrame, near: frames)
         w.timestamp(lastDataTime, near: startTime)
@@ -48,9 +49,9 @@ extension ConnectionSummary {
         let packets = r.int()
         let startTime = r.timestamp()
         let endTime = r.timestamp(near: startTime)!
+        let handshake = Handshake.decode(from: &r, near: startTime, frames: firstFrame)
         let toServer = DirectionSummary.decode(from: &r, frames: firstFrame)
         let toClient = DirectionSummary.decode(from: &r, frames: firstFrame)
-        let handshake = Handshake.decode(from: &r, near: startTime, frames: firstFrame)
         let maxIdle = r.double()
         let maxIdleEndFrame = r.frame(near: frames)
         let lastDataTime = r.timestamp(near: startTime)
@@ -70,6 +71,25 @@ extension ConnectionSummary {
             lastDataTime: lastDataTime, closeFrame: closeFrame, closeTime: closeTime,
             closedByServer: byServer == 0 ? nil : byServer == 2, closeKind: kind == 0 ? nil : kind == 1 ? .fin : .rst,
             initialRTT: initialRTT, ackRTT: rtt, application: application)
+    }
+}
+
+extension ConnectionHead {
+    /// The start of a compact record (``ConnectionSummary/encode(to:)``), the rest left unread.
+    static func decode(from r: inout CompactReader) -> ConnectionHead {
+        let stream = r.int()
+        let client = r.endpoint(), server = r.endpoint()
+        if r.unsigned() > 1 { _ = r.endpoint() }
+        let state = ConnState.allCases[Int(r.unsigned())]
+        r.skipString()
+        let firstFrame = r.int()
+        let lastFrame = firstFrame + r.int()
+        let packets = r.int()
+        let startTime = r.timestamp()
+        let endTime = r.timestamp(near: startTime)!
+        let handshake = ConnectionSummary.Handshake.decode(from: &r, near: startTime, frames: firstFrame)
+        return ConnectionHead(stream: stream, client: client, server: server, state: state, firstFrame: firstFrame,
+                              lastFrame: lastFrame, packets: packets, startTime: startTime, endTime: endTime, handshake: handshake)
     }
 }
 

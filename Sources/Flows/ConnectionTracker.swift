@@ -180,7 +180,7 @@ public struct ConnectionTracker {
               let sp = m.quotedSourcePort, let dp = m.quotedDestinationPort else { return }
         let qs = Endpoint(q.source, sp), qd = Endpoint(q.destination, dp)
         let key = ConversationKey(qs, qd)
-        if m.quotedTCP != nil && live[key] == nil && released[key] == nil {
+        if m.quotesWholeTCPHeader && live[key] == nil && released[key] == nil {
             // tshark runs the TCP dissector on a fully quoted header: it finds or creates a stream.
             _ = newConnection(key)
         }

@@ -18,6 +18,35 @@ public struct ConversationKey: Hashable, Sendable {
         Self.combine(high, into: &h)
     }
 
+    /// The table's hash, asked once per packet: the endpoints' words folded by 64×64→128-bit
+    /// multiplications keyed with the table's per-process seed (wyhash's "mum" step): about 20
+    /// instructions for IPv4 instead of SipHash's ~250. Still keyed, so a trace cannot be crafted
+    /// to collide without knowing the seed; `hash(into:)` stays for everything else.
+    public func _rawHashValue(seed: Int) -> Int {
+        var h = UInt64(bitPattern: Int64(seed)) ^ 0xA076_1D64_78BD_642F
+        Self.fold(low, into: &h)
+        Self.fold(high, into: &h)
+        return Int(bitPattern: UInt(Self.mum(h, 0x8EBC_6AF0_9C88_C6E3)))
+    }
+
+    @inline(__always)
+    static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (hi, lo) = a.multipliedFullWidth(by: b)
+        return hi ^ lo
+    }
+
+    @inline(__always)
+    static func fold(_ e: Endpoint, into h: inout UInt64) {
+        switch e.address {
+        case .v4(let a):
+            h = mum(h ^ (UInt64(a) << 16 | UInt64(e.port)), 0xE703_7ED1_A0B4_28DB)
+        case .v6(let hi, let lo):
+            h = mum(h ^ hi, 0xE703_7ED1_A0B4_28DB)
+            h = mum(h ^ lo, 0x5899_65CC_7537_4CC3)
+            h = mum(h ^ UInt64(e.port) ^ 0x1D8E_4E27_C47D_124F, 0xE703_7ED1_A0B4_28DB)
+        }
+    }
+
     @inline(__always)
     static func combine(_ e: Endpoint, into h: inout Hasher) {
         switch e.address {

@@ -15,8 +15,10 @@ public struct ICMPMessage: Hashable, Sendable {
     public var quotedSourcePort: UInt16?
     public var quotedDestinationPort: UInt16?
     public var quotedSequenceNumber: UInt32?
-    /// The full quoted TCP header when the quote holds all of it.
-    public var quotedTCP: TCPHeader?
+    /// Whether the quote holds a whole TCP header that decodes (tshark then runs its TCP
+    /// dissector on it). Only the answer is kept: a second TCPHeader would double the size of
+    /// every decoded packet.
+    public var quotesWholeTCPHeader = false
 
     /// True for destination unreachable, time exceeded, parameter problem, packet too big, …
     public var isError: Bool {
@@ -57,7 +59,7 @@ public struct ICMPMessage: Hashable, Sendable {
             if inner.protocolNumber == .tcp {
                 m.quotedSequenceNumber = b.getUInt32(at: t + 4)
                 if t + 20 <= b.count {
-                    m.quotedTCP = TCPDecoder.decode(b, at: t, ipPayloadLength: inner.payloadLength, problems: &ignored)
+                    m.quotesWholeTCPHeader = TCPDecoder.decode(b, at: t, ipPayloadLength: inner.payloadLength, problems: &ignored) != nil
                 }
             }
         }

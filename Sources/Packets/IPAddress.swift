@@ -16,6 +16,25 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// "a.b.c.d" written at `p` (at most 15 bytes); returns the length.
+    static func writeDotted(_ v: UInt32, into p: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        for i in 0..<4 {
+            if i > 0 { p[n] = UInt8(ascii: "."); n += 1 }
+            n += writeDecimal(Int((v >> UInt32(24 - 8 * i)) & 0xFF), into: p + n)
+        }
+        return n
+    }
+
+    /// A non-negative number below 100 000 in decimal at `p`; returns the length.
+    static func writeDecimal(_ v: Int, into p: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1, t = v
+        while t >= 10 { t /= 10; digits += 1 }
+        var x = v
+        for i in stride(from: digits - 1, through: 0, by: -1) { p[i] = 0x30 + UInt8(x % 10); x /= 10 }
+        return digits
+    }
+
     public static func < (a: IPAddress, b: IPAddress) -> Bool {
         switch (a, b) {
         case let (.v4(x), .v4(y)): return x < y
@@ -28,7 +47,7 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .v4(v):
-            return "\(v >> 24).\((v >> 16) & 0xFF).\((v >> 8) & 0xFF).\(v & 0xFF)"
+            return String(unsafeUninitializedCapacity: 15) { Self.writeDotted(v, into: $0.baseAddress!) }
         case let .v6(hi, lo):
             var groups = [UInt16](repeating: 0, count: 8)
             for i in 0..<4 {
@@ -123,10 +142,16 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     public init(_ value: UInt64) { self.value = value }
 
     public var description: String {
-        (0..<6).map { i -> String in
-            let b = UInt8(truncatingIfNeeded: value >> (40 - 8 * UInt64(i)))
-            return b < 16 ? "0" + String(b, radix: 16) : String(b, radix: 16)
-        }.joined(separator: ":")
+        String(unsafeUninitializedCapacity: 17) { out in
+            let hex: StaticString = "0123456789abcdef"
+            for i in 0..<6 {
+                let b = Int(truncatingIfNeeded: value >> (40 - 8 * UInt64(i))) & 0xFF
+                out[3 * i] = hex.utf8Start[b >> 4]
+                out[3 * i + 1] = hex.utf8Start[b & 15]
+                if i < 5 { out[3 * i + 2] = UInt8(ascii: ":") }
+            }
+            return 17
+        }
     }
 }
 
@@ -145,6 +170,13 @@ public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// `10.1.1.1:23`, `[2001:db8::1]:443`.
     public var description: String {
-        address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+        guard case let .v4(v) = address else { return "[\(address)]:\(port)" }
+        return String(unsafeUninitializedCapacity: 21) { out in
+            let base = out.baseAddress!
+            var n = IPAddress.writeDotted(v, into: base)
+            base[n] = UInt8(ascii: ":")
+            n += 1
+            return n + IPAddress.writeDecimal(Int(port), into: base + n)
+        }
     }
 }

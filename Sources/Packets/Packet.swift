@@ -44,26 +44,26 @@ public struct Packet {
 /// What went wrong while decoding, as stable flags (Zeek's "weird" idea, without strings).
 public struct PacketProblems: OptionSet, Hashable, Sendable {
     public let rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let truncatedLinkHeader = PacketProblems(rawValue: 1 << 0)
-    public static let truncatedIPHeader = PacketProblems(rawValue: 1 << 1)
-    public static let truncatedTCPHeader = PacketProblems(rawValue: 1 << 2)
-    public static let truncatedUDPHeader = PacketProblems(rawValue: 1 << 3)
-    public static let truncatedICMP = PacketProblems(rawValue: 1 << 4)
+    @inlinable public static var truncatedLinkHeader: PacketProblems { PacketProblems(rawValue: 1 << 0) }
+    @inlinable public static var truncatedIPHeader: PacketProblems { PacketProblems(rawValue: 1 << 1) }
+    @inlinable public static var truncatedTCPHeader: PacketProblems { PacketProblems(rawValue: 1 << 2) }
+    @inlinable public static var truncatedUDPHeader: PacketProblems { PacketProblems(rawValue: 1 << 3) }
+    @inlinable public static var truncatedICMP: PacketProblems { PacketProblems(rawValue: 1 << 4) }
     /// Snapshot length cut the payload (headers complete).
-    public static let truncatedPayload = PacketProblems(rawValue: 1 << 5)
-    public static let badIPVersion = PacketProblems(rawValue: 1 << 6)
-    public static let badIPHeaderLength = PacketProblems(rawValue: 1 << 7)
-    public static let badIPTotalLength = PacketProblems(rawValue: 1 << 8)
-    public static let badTCPHeaderLength = PacketProblems(rawValue: 1 << 9)
-    public static let malformedTCPOption = PacketProblems(rawValue: 1 << 10)
-    public static let ipFragment = PacketProblems(rawValue: 1 << 11)
-    public static let undecodedLinkType = PacketProblems(rawValue: 1 << 12)
-    public static let undecodedNetworkProtocol = PacketProblems(rawValue: 1 << 13)
-    public static let unknownTCPOption = PacketProblems(rawValue: 1 << 14)
+    @inlinable public static var truncatedPayload: PacketProblems { PacketProblems(rawValue: 1 << 5) }
+    @inlinable public static var badIPVersion: PacketProblems { PacketProblems(rawValue: 1 << 6) }
+    @inlinable public static var badIPHeaderLength: PacketProblems { PacketProblems(rawValue: 1 << 7) }
+    @inlinable public static var badIPTotalLength: PacketProblems { PacketProblems(rawValue: 1 << 8) }
+    @inlinable public static var badTCPHeaderLength: PacketProblems { PacketProblems(rawValue: 1 << 9) }
+    @inlinable public static var malformedTCPOption: PacketProblems { PacketProblems(rawValue: 1 << 10) }
+    @inlinable public static var ipFragment: PacketProblems { PacketProblems(rawValue: 1 << 11) }
+    @inlinable public static var undecodedLinkType: PacketProblems { PacketProblems(rawValue: 1 << 12) }
+    @inlinable public static var undecodedNetworkProtocol: PacketProblems { PacketProblems(rawValue: 1 << 13) }
+    @inlinable public static var unknownTCPOption: PacketProblems { PacketProblems(rawValue: 1 << 14) }
     /// IPv4 total length 0: TCP segmentation offload on the capturing host (Wireshark's guess too).
-    public static let ipLengthZeroAssumeTSO = PacketProblems(rawValue: 1 << 15)
+    @inlinable public static var ipLengthZeroAssumeTSO: PacketProblems { PacketProblems(rawValue: 1 << 15) }
 
     /// Stable names, for reports and tests.
     public var names: [String] {
@@ -84,25 +84,25 @@ public struct PacketProblems: OptionSet, Hashable, Sendable {
 /// EtherType (IEEE 802), an open set.
 public struct EtherType: Hashable, Sendable {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
-    public static let ipv4 = EtherType(rawValue: 0x0800)
-    public static let arp = EtherType(rawValue: 0x0806)
-    public static let vlan = EtherType(rawValue: 0x8100)
-    public static let ipv6 = EtherType(rawValue: 0x86DD)
-    public static let mplsUnicast = EtherType(rawValue: 0x8847)
-    public static let pppoeSession = EtherType(rawValue: 0x8864)
-    public static let qinq = EtherType(rawValue: 0x88A8)
-    public static let vlanLegacyQinQ = EtherType(rawValue: 0x9100)
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static var ipv4: EtherType { EtherType(rawValue: 0x0800) }
+    @inlinable public static var arp: EtherType { EtherType(rawValue: 0x0806) }
+    @inlinable public static var vlan: EtherType { EtherType(rawValue: 0x8100) }
+    @inlinable public static var ipv6: EtherType { EtherType(rawValue: 0x86DD) }
+    @inlinable public static var mplsUnicast: EtherType { EtherType(rawValue: 0x8847) }
+    @inlinable public static var pppoeSession: EtherType { EtherType(rawValue: 0x8864) }
+    @inlinable public static var qinq: EtherType { EtherType(rawValue: 0x88A8) }
+    @inlinable public static var vlanLegacyQinQ: EtherType { EtherType(rawValue: 0x9100) }
 }
 
 /// IP protocol numbers (IANA "Assigned Internet Protocol Numbers"), an open set.
 public struct IPProtocol: Hashable, Sendable {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let icmp = IPProtocol(rawValue: 1)
-    public static let tcp = IPProtocol(rawValue: 6)
-    public static let udp = IPProtocol(rawValue: 17)
-    public static let icmpv6 = IPProtocol(rawValue: 58)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static var icmp: IPProtocol { IPProtocol(rawValue: 1) }
+    @inlinable public static var tcp: IPProtocol { IPProtocol(rawValue: 6) }
+    @inlinable public static var udp: IPProtocol { IPProtocol(rawValue: 17) }
+    @inlinable public static var icmpv6: IPProtocol { IPProtocol(rawValue: 58) }
 }
 
 public struct EthernetHeader: Hashable, Sendable {

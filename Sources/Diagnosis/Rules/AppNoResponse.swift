@@ -18,7 +18,7 @@ struct AppNoResponse: Rule {
             guard m.traceA == name || m.traceB == name, let oc = context.trace(other)?.connection(stream: otherStream) else { continue }
             if oc.application.lastServerDataFrame != nil || oc.application.tlsServerHelloFrame != nil { answeredElsewhere.insert(mine) }
         }
-        return t.connections.compactMap { c in
+        return t.connections.having(.requestUnanswered).compactMap { c in
             guard !answeredElsewhere.contains(c.stream) else { return nil }
             let a = c.application
             guard let kind = a.guess, let requestFrame = a.lastClientCommandFrame ?? a.tlsClientHelloFrame else { return nil }

@@ -9,7 +9,7 @@ struct CaptureIncomplete: Rule {
     func findings(in t: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding] {
         let name = t.entry.name
         var unseen: [ConnectionSummary] = [], midstream: [ConnectionSummary] = [], oneWay: [ConnectionSummary] = []
-        for c in t.connections {
+        for c in t.connections.having([.ackedUnseen, .midstream]) {
             // Challenge ACKs carry an older connection's numbers: the "unseen" data is that connection's.
             let stale = c.toServer.challengeAcks + c.toClient.challengeAcks > 0
             if c.toServer.ackedUnseen + c.toClient.ackedUnseen > 0 && !stale { unseen.append(c) }

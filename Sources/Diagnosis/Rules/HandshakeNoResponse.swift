@@ -16,13 +16,13 @@ struct HandshakeNoResponse: Rule {
         // Connections that got an answer, by server address (first one per port and overall).
         var answeredByAddress: [IPAddress: (stream: Int, port: UInt16)] = [:]
         var answeredByEndpoint: [Endpoint: Int] = [:]
-        for c in t.connections where c.handshake.synAckFrame != nil {
+        for c in t.connections.having(.unanswered) where !answeredElsewhere.contains(c.stream) && !icmpStreams.contains(c.stream) {
+            byServer[c.server, default: []].append(c)
+        }
+        guard !byServer.isEmpty else { return [] }
+        for c in t.connections.heads where c.handshake.synAckFrame != nil {
             if answeredByAddress[c.server.address] == nil { answeredByAddress[c.server.address] = (c.stream, c.server.port) }
             if answeredByEndpoint[c.server] == nil { answeredByEndpoint[c.server] = c.stream }
-        }
-        for c in t.connections where c.state == .S0 && c.toClient.packets == 0 && c.handshake.synFrame != nil
-            && !answeredElsewhere.contains(c.stream) && !icmpStreams.contains(c.stream) {
-            byServer[c.server, default: []].append(c)
         }
         return byServer.keys.sorted().map { server in
             let conns = byServer[server]!
@@ -42,7 +42,7 @@ struct HandshakeNoResponse: Rule {
             }
             // Another vantage point nearer the server: did the SYNs get there?
             for other in context.traces where other.entry.name != t.entry.name {
-                let seen = other.connections.contains { $0.client == c.client && $0.server == server }
+                let seen = other.connections.heads.contains { $0.client == c.client && $0.server == server }
                 technical += seen
                     ? " \(other.entry.name)\(other.entry.vantage.map { " (vantage \($0))" } ?? "") does show these SYNs: they arrive there, so look beyond that point or at the answers' way back."
                     : " \(other.entry.name)\(other.entry.vantage.map { " (vantage \($0))" } ?? "") has no packet of this connection: the SYNs were lost between the two capture points."

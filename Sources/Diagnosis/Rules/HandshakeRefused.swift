@@ -13,10 +13,8 @@ struct HandshakeRefused: Rule {
         let name = t.entry.name
         var byServer: [Endpoint: [(ConnectionSummary, SegmentRecord)]] = [:]
         let genuineTTLs = RSTInjectedByMiddlebox.genuineTTLs(in: t)
-        var bestRTT: [IPAddress: Double] = [:]
-        for c in t.connections { if let r = c.handshake.synToSynAck { bestRTT[c.server.address] = min(bestRTT[c.server.address] ?? r, r) } }
         let resetsByFrame = Dictionary(t.events.resets.map { ($0.frame, $0) }, uniquingKeysWith: { a, _ in a })
-        for c in t.connections where c.state == .REJ && c.handshake.synFrame != nil && c.handshake.synAckFrame == nil {
+        for c in t.connections.having(.refused) {
             guard let rstFrame = c.toClient.rstFrame,
                   let rst = resetsByFrame[rstFrame], rst.flags.contains(.ack),
                   let isn = c.toServer.isn, rst.ack == isn &+ 1 else { continue }
@@ -24,6 +22,9 @@ struct HandshakeRefused: Rule {
                RSTInjectedByMiddlebox.inconsistent(rst, genuine: g.ttl) { continue }
             byServer[c.server, default: []].append((c, rst))
         }
+        guard !byServer.isEmpty else { return [] }
+        var bestRTT: [IPAddress: Double] = [:]
+        for c in t.connections.heads { if let r = c.handshake.synToSynAck { bestRTT[c.server.address] = min(bestRTT[c.server.address] ?? r, r) } }
         return byServer.keys.sorted().map { server in
             let items = byServer[server]!
             let (c, rst) = items[0]

@@ -18,7 +18,11 @@ struct HandshakeStaleState: Rule {
             let first = acks[0]
             let synFrame = c.handshake.synFrame
             // The older connection on the same endpoints.
-            let older = t.connections.last { $0.stream < stream && Set([$0.client, $0.server]) == Set([c.client, c.server]) }
+            let olderIndex = t.connections.indices.last { i in
+                let h = t.connections.head(i)
+                return h.stream < stream && Set([h.client, h.server]) == Set([c.client, c.server])
+            }
+            let older = olderIndex.map { t.connections[$0] }
             let recovered = c.handshake.synAckFrame != nil
             var technical = "SYN from \(context.name(c.client)) to \(context.name(c.server))"
             if let f = synFrame { technical += " (frame \(f), ISN \(c.toServer.isn ?? 0))" }

@@ -10,7 +10,7 @@ struct PerfRetransmissions: Rule {
         let blackholes = Set(PathMTUBlackhole().findings(in: t, context: context).flatMap { $0.connections.map(\.stream) })
         // Resending smaller segments after "fragmentation needed" is path MTU discovery at work.
         let pmtud = Set(t.events.icmpErrors.filter { ($0.isV6 && $0.type == 2) || (!$0.isV6 && $0.type == 3 && $0.code == 4) }.compactMap(\.stream))
-        return t.connections.compactMap { c in
+        return t.connections.having(.retransmissions).compactMap { c in
             guard !blackholes.contains(c.stream), !pmtud.contains(c.stream) else { return nil }
             var worst: (String, DirectionSummary, Endpoint, Endpoint)?
             for (label, d, from, to) in [("client → server", c.toServer, c.client, c.server), ("server → client", c.toClient, c.server, c.client)] {

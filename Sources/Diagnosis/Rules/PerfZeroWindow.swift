@@ -20,7 +20,7 @@ struct PerfZeroWindow: Rule {
     func findings(in t: DocumentBuilder.TraceResult, context: RuleContext) -> [Finding] {
         let name = t.entry.name
         var byReceiver: [IPAddress: [Stall]] = [:]
-        for c in t.connections {
+        for c in t.connections.having(.zeroWindow) {
             let (receiver, d, peer) = c.toServer.zeroWindows >= c.toClient.zeroWindows
                 ? (c.client, c.toServer, c.toClient) : (c.server, c.toClient, c.toServer)
             guard d.zeroWindows > 0 else { continue }
