@@ -4,7 +4,12 @@
 /// live in blocks of ``blockSize``, so growing never copies (or briefly doubles) what is held.
 public struct ConnectionStore: RandomAccessCollection, Sendable {
     static let blockSize = 1 << 20
+    /// Blocks in memory; a block written to ``spill`` is left empty here.
     private var blocks: [[UInt8]] = []
+    /// Full blocks go here when spilling is on (block b at offset b × ``blockSize``).
+    private var spill: SpillFile?
+    /// False once a write to ``spill`` failed (disk full): later blocks stay in memory.
+    private var spilling = false
     /// Where each record starts: block index << 32 | offset in the block.
     private var offsets: [Int] = []
     /// Each record's ``ConnectionTraits``, beside it (two bytes a connection).
@@ -21,21 +26,39 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     public var endIndex: Int { offsets.count }
 
     public subscript(i: Int) -> ConnectionSummary {
-        let o = offsets[i]
-        return blocks[o >> 32].withUnsafeBufferPointer { b in
-            var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
-            return ConnectionSummary.decode(from: &r)
-        }
+        read(offsets[i], reading: 320) { ConnectionSummary.decode(from: &$0) }
     }
 
     /// The ``ConnectionHead`` of connection `i`: only the start of its record is read.
     public func head(_ i: Int) -> ConnectionHead {
-        let o = offsets[i]
-        return blocks[o >> 32].withUnsafeBufferPointer { b in
-            var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
-            return ConnectionHead.decode(from: &r)
+        read(offsets[i], reading: 80) { ConnectionHead.decode(from: &$0) }
+    }
+
+    /// A reader at the record that starts at `o`, in memory or in the spill file.
+    @inline(__always)
+    private func read<T>(_ o: Int, reading: Int, _ body: (inout CompactReader) -> T) -> T {
+        let block = o >> 32
+        if !blocks[block].isEmpty {
+            return blocks[block].withUnsafeBufferPointer { b in
+                var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
+                return body(&r)
+            }
+        }
+        return spill!.withBytes(at: block * Self.blockSize + (o & 0xFFFF_FFFF), reading: reading) { b, at in
+            var r = CompactReader(bytes: b, at: at)
+            return body(&r)
         }
     }
+
+    /// From now on, full blocks are written to an unlinked temporary file and dropped from
+    /// memory (when no such file can be made, they stay in memory).
+    mutating func spillFullBlocks() {
+        if spill == nil { spill = SpillFile.create() }
+        spilling = spill != nil
+    }
+
+    /// Bytes of encoded connections held in memory (the rest is in the spill file).
+    var bytesInMemory: Int { blocks.reduce(0) { $0 + $1.count } }
 
     /// Every connection's head, in stream order.
     public var heads: LazyMapSequence<Range<Int>, ConnectionHead> { indices.lazy.map { head($0) } }
@@ -58,6 +81,11 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
             let at = blocks[last].count
             blocks[last].append(contentsOf: record)
             return last << 32 | at
+        }
+        if spilling, let last = blocks.indices.last, !blocks[last].isEmpty, blocks[last].count <= Self.blockSize {
+            precondition(isKnownUniquelyReferenced(&spill), "a spilling ConnectionStore is appended to through one copy only")
+            let written = blocks[last].withUnsafeBytes { spill!.write($0, at: last * Self.blockSize) }
+            if written { blocks[last] = [] } else { spilling = false }
         }
         var block: [UInt8] = []
         block.reserveCapacity(Swift.max(Self.blockSize, record.count))
@@ -106,10 +134,7 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         while lo <= hi {
             let mid = (lo + hi) / 2
             let o = offsets[mid]
-            let s = blocks[o >> 32].withUnsafeBufferPointer { b in
-                var r = CompactReader(bytes: b, at: o & 0xFFFF_FFFF)
-                return r.int()
-            }
+            let s = read(o, reading: 8) { $0.int() }
             if s == stream { return self[mid] }
             if s < stream { lo = mid + 1 } else { hi = mid - 1 }
         }
@@ -121,7 +146,11 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
 /// once; ``takeSorted(merge:)`` puts them in stream order and merges the pieces without copying
 /// the encoded bytes.
 struct FinishedConnections {
-    private var store = ConnectionStore()
+    private var store: ConnectionStore = {
+        var s = ConnectionStore()
+        s.spillFullBlocks()
+        return s
+    }()
     private var order: [(stream: Int, firstFrame: Int)] = []
 
     mutating func append(_ s: ConnectionSummary) {

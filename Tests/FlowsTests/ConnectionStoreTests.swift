@@ -40,6 +40,54 @@ final class ConnectionStoreTests: XCTestCase {
         XCTAssertEqual(store.connection(stream: 20_001), many[20_001])
     }
 
+    /// basic/client.pcap: stream 0 completes (SYN/ACK frame 2), stream 1 is refused (RST/ACK
+    /// frame 12), stream 2's four SYNs get nothing back; the trait passes decode only those.
+    func testTraitsSelectTheRefusedAndTheUnansweredAttempts() throws {
+        let trace = try TraceFile(path: Fixtures.lab("basic/client.pcap"))
+        var reader = trace.makeReader()
+        var tracker = ConnectionTracker()
+        while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
+        let store = tracker.finish()
+        XCTAssertEqual(store.having(.refused).map(\.stream), [1])
+        XCTAssertEqual(store.having(.unanswered).map(\.stream), [2])
+        XCTAssertEqual(store.having([.refused, .unanswered]).map(\.stream), [1, 2])
+        XCTAssertEqual(store.having([.retransmissions, .zeroWindow, .midstream]).map(\.stream), [2])
+        XCTAssertEqual(store.heads.map(\.handshake.synAckFrame), [2, nil, nil])
+        XCTAssertEqual(store.heads.map(\.server.port), [8080, 8081, 8082])
+        XCTAssertEqual(store.head(2).handshake.synRetransmissions, 3)
+    }
+
+    /// A spilling store keeps only its last block in memory and reads the rest from the
+    /// (unlinked) spill file: every record, in and out of order, and after a reorder with merges.
+    func testSpilledBlocksReadBack() throws {
+        let trace = try TraceFile(path: Fixtures.lab("basic/client.pcap"))
+        var reader = trace.makeReader()
+        var tracker = ConnectionTracker()
+        while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
+        let three = Array(tracker.finish())
+        var store = ConnectionStore()
+        store.spillFullBlocks()
+        var many: [ConnectionSummary] = []
+        for i in 0..<30_000 {
+            var s = three[i % 3]
+            s.stream = 29_999 - i
+            many.append(s)
+            store.append(s)
+        }
+        XCTAssertGreaterThan(store.encodedSize, 5 * ConnectionStore.blockSize)
+        XCTAssertLessThanOrEqual(store.bytesInMemory, ConnectionStore.blockSize)
+        for i in [0, 1, 2, 9_999, 15_000, 29_999] { XCTAssertEqual(store[i], many[i]) }
+        // Into stream order, with two pieces of stream 7 merged (appended after the spill).
+        var keys = many.map { (stream: $0.stream, firstFrame: $0.firstFrame) }
+        keys[0].stream = 7
+        store.reorder(keys: keys) { _, later in later }
+        XCTAssertEqual(store.count, 29_999)
+        XCTAssertEqual(store.map(\.stream).prefix(9), [0, 1, 2, 3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(store.connection(stream: 20_001), many[29_999 - 20_001])
+        XCTAssertEqual(store.connection(stream: 7), many[29_992])
+        XCTAssertEqual(store.heads.filter { $0.handshake.synAckFrame != nil }.count, 9_999)  // one of 10 000 merged away
+    }
+
     func testEverySummaryRoundTripsThroughTheCompactEncoding() throws {
         var checked = 0, traces = 0, encoded = 0
         for path in Self.captures() {
@@ -60,6 +108,12 @@ final class ConnectionStoreTests: XCTestCase {
             // In stream order, one entry per stream, each findable by its stream.
             XCTAssertEqual(store.map(\.stream), Set(raw.map(\.stream)).sorted(), path)
             for s in store { XCTAssertEqual(store.connection(stream: s.stream)?.stream, s.stream) }
+            // The head and the traits kept beside each record say what the whole record says.
+            for i in store.indices {
+                let s = store[i]
+                XCTAssertEqual(store.head(i), s.head, "\(path) stream \(s.stream)")
+                XCTAssertEqual(store.traits(i), s.traits, "\(path) stream \(s.stream)")
+            }
         }
         XCTAssertGreaterThan(traces, 10)
         XCTAssertGreaterThan(checked, 50)
