@@ -16,22 +16,9 @@ public struct ConnectionTracker {
     /// longer than the longest gap between a Linux or Windows host's SYN retries (32 s).
     public var attemptIdle: Double = 60
 
-    /// What stays of a released connection: its stream number and, per direction, where
-    /// Wireshark's analysis stood (base, next and highest-to-be-acked sequence numbers), so late
-    /// packets continue the numbering and their retransmissions are still recognised.
-    private struct StreamRecord {
-        struct Flow {
-            var base: UInt32?
-            var nextSeq: UInt32
-            var maxSeqToBeAcked: UInt32
-        }
-        var stream: Int
-        var flows: (Flow, Flow)
-    }
-
     private var live: [ConversationKey: Connection] = [:]
     /// Streams of released conversations, for numbering late packets and port reuse.
-    private var released: [ConversationKey: StreamRecord] = [:]
+    private var released = ReleasedStreams()
     private var finished = FinishedConnections()
     /// Sees every summary before it is encoded (tests check the encoding loses nothing).
     var summaryObserver: ((ConnectionSummary) -> Void)?
@@ -82,7 +69,7 @@ public struct ConnectionTracker {
         var conn: Connection
         if let c = live[key] {
             conn = c
-        } else if let r = released.removeValue(forKey: key) {
+        } else if let r = released.remove(key) {
             // A late packet for a released stream: continue it in a fresh record (merged at the end).
             conn = Connection(key: key, stream: r.stream)
             for (d, f) in [(0, r.flows.0), (1, r.flows.1)] {
@@ -253,10 +240,10 @@ public struct ConnectionTracker {
 
     private mutating func release(_ c: Connection) {
         keepSummary(c.summary())
-        func flow(_ d: Int) -> StreamRecord.Flow {
+        func flow(_ d: Int) -> ReleasedStreams.Flow {
             .init(base: c.baseSeq(direction: d), nextSeq: c.flows[d].nextSeq, maxSeqToBeAcked: c.flows[d].maxSeqToBeAcked)
         }
-        released[c.key] = StreamRecord(stream: c.stream, flows: (flow(0), flow(1)))
+        released.insert(.init(stream: c.stream, flows: (flow(0), flow(1))), for: c.key)
         live.removeValue(forKey: c.key)
     }
 }

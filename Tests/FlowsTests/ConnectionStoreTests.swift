@@ -173,3 +173,25 @@ final class IdleReleaseTests: XCTestCase {
         XCTAssertEqual(ConnectionSummary.mergedHistory("S", "^hR"), "ShR")
     }
 }
+
+/// The records kept for released streams give back what was put in, packed (IPv4) or not (IPv6).
+final class ReleasedStreamsTests: XCTestCase {
+    func testRecordsComeBackAsTheyWereKept() throws {
+        let a = Endpoint(IPAddress("10.0.1.10")!, 40001), b = Endpoint(IPAddress("10.0.2.20")!, 8080)
+        let c = Endpoint(IPAddress("2001:db8::1")!, 40001), d = Endpoint(IPAddress("2001:db8::2")!, 443)
+        var released = ReleasedStreams()
+        let r4 = ReleasedStreams.Record(stream: 7, flows: (
+            .init(base: 3_197_502_550, nextSeq: 3_197_502_567, maxSeqToBeAcked: 3_197_502_567),
+            .init(base: nil, nextSeq: 0, maxSeqToBeAcked: 0)))
+        let r6 = ReleasedStreams.Record(stream: 9, flows: (
+            .init(base: 1, nextSeq: 2, maxSeqToBeAcked: 3), .init(base: 0, nextSeq: 4_294_967_295, maxSeqToBeAcked: 5)))
+        released.insert(r4, for: ConversationKey(b, a))
+        released.insert(r6, for: ConversationKey(c, d))
+        XCTAssertEqual(released.count, 2)
+        XCTAssertEqual(released[ConversationKey(a, b)], r4)
+        XCTAssertNil(released[ConversationKey(a, Endpoint(b.address, 8081))])
+        XCTAssertEqual(released.remove(ConversationKey(d, c)), r6)
+        XCTAssertEqual(released.remove(ConversationKey(a, b)), r4)
+        XCTAssertEqual(released.count, 0)
+    }
+}
