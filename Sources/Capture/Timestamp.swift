@@ -70,11 +70,26 @@ public struct Timestamp: Hashable, Comparable, Sendable {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         if m <= 2 { y += 1 }
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let frac = String(f)
-        let fracPadded = String(repeating: "0", count: 9 - frac.count) + frac
-        let ys = String(y)
-        let yearText = y >= 0 && y < 1000 ? String(repeating: "0", count: 4 - ys.count) + ys : ys
-        return "\(yearText)-\(two(m))-\(two(d))T\(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60)).\(fracPadded)Z"
+        // Written into one buffer (this runs once per connection of the analysis document).
+        guard y >= 0 && y <= 9999 else {
+            func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            let frac = String(f)
+            return "\(y)-\(two(m))-\(two(d))T\(two(rem / 3600)):\(two(rem % 3600 / 60)):\(two(rem % 60))."
+                + String(repeating: "0", count: 9 - frac.count) + frac + "Z"
+        }
+        return String(unsafeUninitializedCapacity: 30) { out in
+            func put(_ v: Int64, digits: Int, at i: Int) {
+                var x = v
+                for k in stride(from: i + digits - 1, through: i, by: -1) { out[k] = 0x30 + UInt8(x % 10); x /= 10 }
+            }
+            put(y, digits: 4, at: 0); out[4] = UInt8(ascii: "-")
+            put(m, digits: 2, at: 5); out[7] = UInt8(ascii: "-")
+            put(d, digits: 2, at: 8); out[10] = UInt8(ascii: "T")
+            put(rem / 3600, digits: 2, at: 11); out[13] = UInt8(ascii: ":")
+            put(rem % 3600 / 60, digits: 2, at: 14); out[16] = UInt8(ascii: ":")
+            put(rem % 60, digits: 2, at: 17); out[19] = UInt8(ascii: ".")
+            put(f, digits: 9, at: 20); out[29] = UInt8(ascii: "Z")
+            return 30
+        }
     }
 }

@@ -119,7 +119,7 @@ public struct JSONOutput {
     }
 
     public mutating func double(_ v: Double) {
-        if v.isFinite && v == v.rounded() && abs(v) < 1e15 { out.appendDecimal(Int64(v)) } else { out.append("\(v)") }
+        if v.isFinite && v == v.rounded() && abs(v) < 1e15 { out.appendDecimal(Int64(v)) } else { out.append(v.description) }
     }
     public mutating func bool(_ v: Bool) { out.append(v ? "true" : "false") }
 

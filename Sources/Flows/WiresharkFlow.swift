@@ -43,23 +43,27 @@ struct UnackedSegments {
     /// is the acked frame, so a retransmitted segment's RTT runs from its first transmission).
     /// One compacting pass, no element shifting.
     mutating func acknowledge(_ ack: UInt32) -> (frame: Int, time: Int64)? {
+        guard !items.isEmpty else { return nil }
         var result: (Int, Int64)?
-        var w = 0
-        for i in 0..<items.count {
-            var s = items[i]
-            if ack == s.nextSeq {
-                result = (s.frame, s.time)
-                continue // acked: dropped
+        let kept = items.withUnsafeMutableBufferPointer { b -> Int in
+            var w = 0
+            for i in 0..<b.count {
+                var s = b[i]
+                if ack == s.nextSeq {
+                    result = (s.frame, s.time)
+                    continue // acked: dropped
+                }
+                if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
+                    s.seq = ack // partly acked
+                } else if !Seq.gt(s.nextSeq, ack) {
+                    continue // acked earlier: dropped
+                }
+                b[w] = s
+                w += 1
             }
-            if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
-                s.seq = ack // partly acked
-            } else if !Seq.gt(s.nextSeq, ack) {
-                continue // acked earlier: dropped
-            }
-            items[w] = s
-            w += 1
+            return w
         }
-        items.removeLast(items.count - w)
+        if kept < items.count { items.removeLast(items.count - kept) }
         return result
     }
 }

@@ -124,5 +124,9 @@ final class TraceFileTests: XCTestCase {
         XCTAssertEqual(t.epochString, "1258589770.049012000")
         XCTAssertEqual(t.rfc3339, "2009-11-19T00:16:10.049012000Z")
         XCTAssertEqual(Timestamp(seconds: -1, nanoseconds: 500_000_000).epochString, "-0.500000000")
+        XCTAssertEqual(Timestamp(seconds: 0, nanoseconds: 0).rfc3339, "1970-01-01T00:00:00.000000000Z")
+        XCTAssertEqual(Timestamp(seconds: -1, nanoseconds: 500_000_000).rfc3339, "1969-12-31T23:59:59.500000000Z")
+        XCTAssertEqual(Timestamp(seconds: 253_402_300_799, nanoseconds: 999_999_999).rfc3339, "9999-12-31T23:59:59.999999999Z")
+        XCTAssertEqual(Timestamp(seconds: -62_135_596_800, nanoseconds: 1).rfc3339, "0001-01-01T00:00:00.000000001Z")
     }
 }
