@@ -45,8 +45,6 @@ public struct ConnectionTraits: OptionSet, Sendable, Hashable {
     public static let midstream = ConnectionTraits(rawValue: 1 << 5)
     /// An application request (SMTP command, HTTP request, TLS ClientHello) with no server data after it.
     public static let requestUnanswered = ConnectionTraits(rawValue: 1 << 6)
-    /// Challenge ACKs in either direction.
-    public static let challengeAcks = ConnectionTraits(rawValue: 1 << 7)
 }
 
 extension ConnectionSummary {
@@ -59,7 +57,6 @@ extension ConnectionSummary {
         if toServer.zeroWindows + toClient.zeroWindows > 0 { t.insert(.zeroWindow) }
         if toServer.ackedUnseen + toClient.ackedUnseen > 0 { t.insert(.ackedUnseen) }
         if handshake.synFrame == nil && handshake.synAckFrame == nil && payloadBytes > 0 { t.insert(.midstream) }
-        if toServer.challengeAcks + toClient.challengeAcks > 0 { t.insert(.challengeAcks) }
         let a = application
         if a.guess != nil, let request = a.lastClientCommandFrame ?? a.tlsClientHelloFrame,
            (a.lastServerDataFrame.map { $0 <= request } ?? true), !(a.guess == .tls && a.tlsServerHelloFrame != nil) {

@@ -23,10 +23,10 @@ public struct ConversationKey: Hashable, Sendable {
     /// instructions for IPv4 instead of SipHash's ~250. Still keyed, so a trace cannot be crafted
     /// to collide without knowing the seed; `hash(into:)` stays for everything else.
     public func _rawHashValue(seed: Int) -> Int {
-        var h = UInt64(bitPattern: Int64(seed)) ^ 0xA076_1D64_78BD_642F
+        var h = Self.hashStart(seed: seed)
         Self.fold(low, into: &h)
         Self.fold(high, into: &h)
-        return Int(bitPattern: UInt(Self.mum(h, 0x8EBC_6AF0_9C88_C6E3)))
+        return Self.hashEnd(h)
     }
 
     @inline(__always)
@@ -36,14 +36,25 @@ public struct ConversationKey: Hashable, Sendable {
     }
 
     @inline(__always)
+    static func hashStart(seed: Int) -> UInt64 { UInt64(bitPattern: Int64(seed)) ^ 0xA076_1D64_78BD_642F }
+
+    @inline(__always)
+    static func hashEnd(_ h: UInt64) -> Int { Int(bitPattern: UInt(mum(h, 0x8EBC_6AF0_9C88_C6E3))) }
+
+    /// One 64-bit word into the hash.
+    @inline(__always)
+    static func fold(_ word: UInt64, into h: inout UInt64) { h = mum(h ^ word, 0xE703_7ED1_A0B4_28DB) }
+
+    /// An IPv4 endpoint is one word (address << 16 | port); an IPv6 one three.
+    @inline(__always)
     static func fold(_ e: Endpoint, into h: inout UInt64) {
         switch e.address {
         case .v4(let a):
-            h = mum(h ^ (UInt64(a) << 16 | UInt64(e.port)), 0xE703_7ED1_A0B4_28DB)
+            fold(UInt64(a) << 16 | UInt64(e.port), into: &h)
         case .v6(let hi, let lo):
-            h = mum(h ^ hi, 0xE703_7ED1_A0B4_28DB)
+            fold(hi, into: &h)
             h = mum(h ^ lo, 0x5899_65CC_7537_4CC3)
-            h = mum(h ^ UInt64(e.port) ^ 0x1D8E_4E27_C47D_124F, 0xE703_7ED1_A0B4_28DB)
+            fold(UInt64(e.port) ^ 0x1D8E_4E27_C47D_124F, into: &h)
         }
     }
 

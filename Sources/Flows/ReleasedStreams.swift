@@ -29,11 +29,12 @@ struct ReleasedStreams {
             high = UInt64(b) << 16 | UInt64(k.high.port)
         }
 
+        /// The same keyed hash as ``ConversationKey``'s (for an IPv4 key, the same value).
         func _rawHashValue(seed: Int) -> Int {
-            var h = UInt64(bitPattern: Int64(seed)) ^ 0xA076_1D64_78BD_642F
-            h = ConversationKey.mum(h ^ low, 0xE703_7ED1_A0B4_28DB)
-            h = ConversationKey.mum(h ^ high, 0xE703_7ED1_A0B4_28DB)
-            return Int(bitPattern: UInt(ConversationKey.mum(h, 0x8EBC_6AF0_9C88_C6E3)))
+            var h = ConversationKey.hashStart(seed: seed)
+            ConversationKey.fold(low, into: &h)
+            ConversationKey.fold(high, into: &h)
+            return ConversationKey.hashEnd(h)
         }
     }
 

@@ -21,10 +21,9 @@ struct AppNoResponse: Rule {
         return t.connections.having(.requestUnanswered).compactMap { c in
             guard !answeredElsewhere.contains(c.stream) else { return nil }
             let a = c.application
+            // The trait says it: a request (SMTP command, HTTP request, ClientHello) and no server data
+            // after it (no ServerHello for TLS).
             guard let kind = a.guess, let requestFrame = a.lastClientCommandFrame ?? a.tlsClientHelloFrame else { return nil }
-            // The server sent nothing after the request.
-            if let s = a.lastServerDataFrame, s > requestFrame { return nil }
-            if kind == .tls && a.tlsServerHelloFrame != nil { return nil }
             // TCP healthy: the request was acknowledged, nothing lost, no zero window.
             guard !c.toServer.unackedData, c.toServer.retransmissions == 0, c.toClient.retransmissions == 0,
                   c.toServer.zeroWindows == 0, c.toClient.zeroWindows == 0 else { return nil }
