@@ -5,4 +5,6 @@
 #else
 #include <pcap.h>
 #endif
+/* Prefetch hint for the trace reader (no libpcap involvement). */
+static inline void casebook_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 #endif

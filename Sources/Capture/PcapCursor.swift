@@ -1,3 +1,4 @@
+import CPcap
 /// Walks the records of a classic pcap file in place.
 ///
 /// Follows Wireshark's wiretap/libpcap.c where libpcap is stricter: a record longer than the
@@ -80,6 +81,10 @@ struct PcapCursor {
                 message: "frame \(frameNumber): captured length \(captured) exceeds the snapshot length \(snaplen)"))
         }
         offset = dataStart + captured
+        if let base = bytes.baseAddress, offset + 128 <= bytes.count {
+            casebook_prefetch(base + offset)
+            casebook_prefetch(base + offset + 64)
+        }
         if fraction >= (nanosecond ? 1_000_000_000 : 1_000_000) {
             problems.append(TraceProblem(
                 kind: .badTimestamp, frame: frameNumber,

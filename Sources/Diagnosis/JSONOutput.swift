@@ -73,8 +73,10 @@ public struct JSONOutput {
     /// `"key" : ` inside an object, for a key written in the source (ASCII without quotes or
     /// backslashes: copied as it is, no escaping pass).
     public mutating func key(_ k: StaticString) {
-        separator()
-        out.appendKey(UnsafeRawBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+        let bit: UInt64 = 1 << UInt64(depth)
+        let comma = hasItems & bit != 0
+        hasItems |= bit
+        out.appendFieldStart(comma: comma, indent: 2 * depth, key: UnsafeRawBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
     }
 
     /// `"key" : ` for a key made at run time (escaped like any string).
@@ -118,8 +120,28 @@ public struct JSONOutput {
         if let small = Int64(exactly: v) { out.appendDecimal(small) } else { out.append(String(v)) }
     }
 
+    /// Integral values as integers (as JSONEncoder writes them); others as Swift's shortest
+    /// round-trip text (`description`). Values from 0.0001 up to 1e15 with at most nine decimals
+    /// take a fast path that writes the same text without formatting a String: the fewest
+    /// decimals k for which round(v · 10^k) / 10^k gives back v exactly.
     public mutating func double(_ v: Double) {
-        if v.isFinite && v == v.rounded() && abs(v) < 1e15 { out.appendDecimal(Int64(v)) } else { out.append(v.description) }
+        guard v.isFinite else { out.append(v.description); return }
+        if v == v.rounded() && abs(v) < 1e15 { out.appendDecimal(Int64(v)); return }
+        let magnitude = abs(v)
+        if magnitude >= 1e-4 && magnitude < 1e15 {
+            var scale = 1.0
+            for k in 1...9 {
+                scale *= 10 // exact: powers of ten up to 1e22 are doubles
+                let m = (v * scale).rounded()
+                // Below 1e15 no other k-decimal number lies within half an ulp of v.
+                guard abs(m) < 1e15 else { break }
+                if m / scale == v {
+                    out.appendDecimal(Int64(m), fractionDigits: k)
+                    return
+                }
+            }
+        }
+        out.append(v.description)
     }
     public mutating func bool(_ v: Bool) { out.append(v ? "true" : "false") }
 
@@ -189,33 +211,68 @@ final class ByteBuffer {
         count += n
     }
 
-    /// `"` + key + `" : `.
-    func appendKey(_ k: UnsafeRawBufferPointer) {
-        reserve(k.count + 5)
-        base[count] = 0x22
-        if let src = k.baseAddress { (base + count + 1).update(from: src.assumingMemoryBound(to: UInt8.self), count: k.count) }
-        count += k.count + 1
-        base[count] = 0x22; base[count + 1] = 0x20; base[count + 2] = 0x3A; base[count + 3] = 0x20
-        count += 4
+    /// `,` (when `comma`), a newline, `indent` spaces and `"key" : `, in one reservation: the
+    /// start of every field of an object. Spaces and key bytes go in 8-byte stores.
+    func appendFieldStart(comma: Bool, indent: Int, key k: UnsafeRawBufferPointer) {
+        reserve(k.count + indent + 16)
+        var p = UnsafeMutableRawPointer(base + count)
+        if comma { p.storeBytes(of: 0x2C, as: UInt8.self); p += 1 }
+        p.storeBytes(of: 0x0A, as: UInt8.self)
+        p += 1
+        // Eight spaces at a time; the reservation leaves room for the overshoot.
+        var i = 0
+        while i < indent { (p + i).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self); i += 8 }
+        p += indent
+        p.storeBytes(of: 0x22, as: UInt8.self)
+        p += 1
+        if let src = k.baseAddress {
+            var j = 0
+            while j + 8 <= k.count {
+                p.storeBytes(of: src.loadUnaligned(fromByteOffset: j, as: UInt64.self), toByteOffset: j, as: UInt64.self)
+                j += 8
+            }
+            while j < k.count { p.storeBytes(of: src.load(fromByteOffset: j, as: UInt8.self), toByteOffset: j, as: UInt8.self); j += 1 }
+        }
+        p += k.count
+        // `" : ` as one little-endian store.
+        p.storeBytes(of: 0x203A_2022 as UInt32, as: UInt32.self)
+        count = p + 4 - UnsafeMutableRawPointer(base)
     }
 
     /// Decimal digits written in place (no String per number).
     func appendDecimal(_ v: Int64) {
-        reserve(20)
+        reserve(21)
         if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
-        var m = v.magnitude
-        let start = count
-        repeat {
-            base[count] = 0x30 + UInt8(m % 10)
-            count += 1
-            m /= 10
-        } while m > 0
-        var i = start, j = count - 1
-        while i < j { swapAt(i, j); i += 1; j -= 1 }
+        count += Self.writeDigits(v.magnitude, to: base + count, minimumDigits: 1)
     }
 
-    private func swapAt(_ i: Int, _ j: Int) {
-        let t = base[i]; base[i] = base[j]; base[j] = t
+    /// `m / 10^k` with exactly `k` decimals (`m` = 1234, k = 3 → 1.234; m = 5, k = 2 → 0.05).
+    func appendDecimal(_ m: Int64, fractionDigits k: Int) {
+        reserve(24 + k)
+        if m < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+        var divisor: UInt64 = 1
+        for _ in 0..<k { divisor *= 10 }
+        let magnitude = m.magnitude
+        count += Self.writeDigits(magnitude / divisor, to: base + count, minimumDigits: 1)
+        base[count] = UInt8(ascii: ".")
+        count += 1
+        count += Self.writeDigits(magnitude % divisor, to: base + count, minimumDigits: k)
+    }
+
+    /// Writes `m` in decimal, zero-padded to `minimumDigits`; returns the number of bytes.
+    private static func writeDigits(_ m: UInt64, to p: UnsafeMutablePointer<UInt8>, minimumDigits: Int) -> Int {
+        var n = 1
+        var t = m
+        while t >= 10 { t /= 10; n += 1 }
+        n = max(n, minimumDigits)
+        var v = m
+        var i = n
+        while i > 0 {
+            i -= 1
+            p[i] = 0x30 + UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+        }
+        return n
     }
 
     /// The bytes so far, leaving the buffer empty.

@@ -71,76 +71,74 @@ extension Connection {
         let seq = tcp.sequenceNumber
         // A connection that began with a SYN/ACK is flipped by the next ACK or data (Zeek ≥ 5.1).
         if startedWithSynAck && !syn { completeSynAckFlip() }
-        var e = endpoints[d]
-        var p = endpoints[1 - d]
-        // init_endpoint
-        let segLen = len &+ (syn ? 1 : 0) &+ (fin ? 1 : 0)
-        if e.state == .inactive {
-            e.startSeq = syn ? seq : seq &- 1
-            e.ackSeq = e.startSeq
-            e.lastSeq = syn ? seq &+ segLen : seq
-            e.initialized = true
-        } else if (e.state == .synSent || e.state == .synAckSent) && syn && seq != e.startSeq {
-            e.startSeq = seq
-            e.ackSeq = seq
-            e.lastSeq = seq &+ segLen
-        }
-        let relSeq = seq &- e.startSeq
-        endpoints[d] = e
-        // update_history
-        let bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0)
-        if bits > 1 {
-            if fin && rst { _ = checkHistory(.finRst, "I", direction: d) } else { _ = checkHistory(.multi, "Q", direction: d) }
-        } else if bits == 1 {
-            if syn {
-                let code: Character = ack ? "H" : "S"
-                if checkHistory(.syn, code, direction: d) && relSeq != e.lastSYNRel { addHistory(code, direction: d) }
-                e.lastSYNRel = relSeq
-            } else if fin {
-                if checkHistory(.fin, "F", direction: d) && relSeq &+ len != e.lastFINRel { addHistory("F", direction: d) }
-                e.lastFINRel = relSeq &+ len
-            } else {
-                if checkHistory(.rst, "R", direction: d) && relSeq != e.lastRSTRel { addHistory("R", direction: d) }
-                e.lastRSTRel = relSeq
+        // Both endpoints in place: copying the two ~120-byte values out and back cost more than the logic.
+        endpoints.withBoth(d) { e, p in
+            // init_endpoint
+            let segLen = len &+ (syn ? 1 : 0) &+ (fin ? 1 : 0)
+            if e.state == .inactive {
+                e.startSeq = syn ? seq : seq &- 1
+                e.ackSeq = e.startSeq
+                e.lastSeq = syn ? seq &+ segLen : seq
+                e.initialized = true
+            } else if (e.state == .synSent || e.state == .synAckSent) && syn && seq != e.startSeq {
+                e.startSeq = seq
+                e.ackSeq = seq
+                e.lastSeq = seq &+ segLen
             }
-        } else if len > 0 {
-            _ = checkHistory(.data, "D", direction: d)
-        } else if ack {
-            _ = checkHistory(.ack, "A", direction: d)
-        }
-        // update_window: zero window ('W').
-        if tcp.window == 0 && !rst && p.state != .closed && e.state != .reset {
-            if ZeekEndpoint.scaled(&e.zeroWindows, &e.zeroWindowThreshold) { addHistory("W", direction: d) }
-        }
-        if syn { e.synCount += 1 }
-        if fin { e.finCount += 1 }
-        if rst { e.rstCount += 1 }
-        // init_peer / ack bookkeeping
-        if ack {
-            if p.state == .inactive && !p.initialized {
-                p.startSeq = tcp.acknowledgementNumber &- 1
-                p.lastSeq = tcp.acknowledgementNumber
-                p.ackSeq = tcp.acknowledgementNumber
-                p.initialized = true
-            } else if !rst && Seq.gt(tcp.acknowledgementNumber, p.ackSeq) {
-                p.ackSeq = tcp.acknowledgementNumber
+            let relSeq = seq &- e.startSeq
+            // update_history
+            let bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0)
+            if bits > 1 {
+                if fin && rst { _ = checkHistory(.finRst, "I", direction: d) } else { _ = checkHistory(.multi, "Q", direction: d) }
+            } else if bits == 1 {
+                if syn {
+                    let code: Character = ack ? "H" : "S"
+                    if checkHistory(.syn, code, direction: d) && relSeq != e.lastSYNRel { addHistory(code, direction: d) }
+                    e.lastSYNRel = relSeq
+                } else if fin {
+                    if checkHistory(.fin, "F", direction: d) && relSeq &+ len != e.lastFINRel { addHistory("F", direction: d) }
+                    e.lastFINRel = relSeq &+ len
+                } else {
+                    if checkHistory(.rst, "R", direction: d) && relSeq != e.lastRSTRel { addHistory("R", direction: d) }
+                    e.lastRSTRel = relSeq
+                }
+            } else if len > 0 {
+                _ = checkHistory(.data, "D", direction: d)
+            } else if ack {
+                _ = checkHistory(.ack, "A", direction: d)
+            }
+            // update_window: zero window ('W').
+            if tcp.window == 0 && !rst && p.state != .closed && e.state != .reset {
+                if ZeekEndpoint.scaled(&e.zeroWindows, &e.zeroWindowThreshold) { addHistory("W", direction: d) }
+            }
+            if syn { e.synCount += 1 }
+            if fin { e.finCount += 1 }
+            if rst { e.rstCount += 1 }
+            // init_peer / ack bookkeeping
+            if ack {
+                if p.state == .inactive && !p.initialized {
+                    p.startSeq = tcp.acknowledgementNumber &- 1
+                    p.lastSeq = tcp.acknowledgementNumber
+                    p.ackSeq = tcp.acknowledgementNumber
+                    p.initialized = true
+                } else if !rst && Seq.gt(tcp.acknowledgementNumber, p.ackSeq) {
+                    p.ackSeq = tcp.acknowledgementNumber
+                }
+            }
+            // update_last_seq: retransmissions ('T').
+            let delta = Seq.delta(seq &+ segLen, e.lastSeq)
+            if (syn || rst) && abs(delta) > 1_000_000 {
+                // ignore
+            } else if fin && e.lastSeq == e.startSeq &+ 1 {
+                e.lastSeq = seq &+ segLen
+            } else if e.state == .reset {
+                // ignore
+            } else if delta > 0 {
+                e.lastSeq = seq &+ segLen
+            } else if len > 0 {
+                if ZeekEndpoint.scaled(&e.retransmits, &e.retransmitThreshold) { addHistory("T", direction: d) }
             }
         }
-        // update_last_seq: retransmissions ('T').
-        let delta = Seq.delta(seq &+ segLen, e.lastSeq)
-        if (syn || rst) && abs(delta) > 1_000_000 {
-            // ignore
-        } else if fin && e.lastSeq == e.startSeq &+ 1 {
-            e.lastSeq = seq &+ segLen
-        } else if e.state == .reset {
-            // ignore
-        } else if delta > 0 {
-            e.lastSeq = seq &+ segLen
-        } else if len > 0 {
-            if ZeekEndpoint.scaled(&e.retransmits, &e.retransmitThreshold) { addHistory("T", direction: d) }
-        }
-        endpoints[1 - d] = p
-        endpoints[d] = e
         updateStateMachine(direction: d, syn: syn, fin: fin, rst: rst, ack: ack, len: len, seq: seq)
     }
 

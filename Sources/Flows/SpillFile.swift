@@ -14,12 +14,16 @@ final class SpillFile: Sendable {
     private struct Mapping: @unchecked Sendable {
         var base: UnsafeMutableRawPointer?
         var length = 0
-        var readSinceRelease = 0
+        /// Fault-around windows touched since the mapping was last handed back, and the last one.
+        var windowsSinceRelease = 0
+        var lastWindow = -1
     }
 
     private let fd: Int32
     private let mapping = Mutex(Mapping())
     static let releaseEvery = 8 << 20
+    /// Linux's default fault-around (`fault_around_bytes`): 64 KiB, aligned.
+    static let windowShift = 16
 
     private init(fd: Int32) { self.fd = fd }
 
@@ -52,7 +56,11 @@ final class SpillFile: Sendable {
     }
 
     /// Runs `body` on the file's bytes (mapped; remapped when `offset` lies past the mapping) with
-    /// `offset`; `reading` bytes are counted towards handing the mapped pages back.
+    /// `offset`. What `reading` bytes from `offset` touch counts towards handing the mapping back,
+    /// in the kernel's fault-around windows (one fault maps the 64 KiB around it): a pass reading
+    /// 80 bytes of every record maps the whole file. (Pages of a file just written are dirty in
+    /// the page cache and count as this process's resident memory while mapped: 21 MB at the end
+    /// of the 5 M-packet benchmark when bytes read were counted instead.)
     func withBytes<T>(at offset: Int, reading: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) -> T) -> T {
         mapping.withLock { m in
             if offset >= m.length {
@@ -67,10 +75,13 @@ final class SpillFile: Sendable {
                 m.base = p
                 m.length = size
             }
-            m.readSinceRelease += reading
-            if m.readSinceRelease >= Self.releaseEvery {
+            let first = offset >> Self.windowShift, last = (offset + max(reading, 1) - 1) >> Self.windowShift
+            m.windowsSinceRelease += last - first + (first == m.lastWindow ? 0 : 1)
+            m.lastWindow = last
+            if m.windowsSinceRelease << Self.windowShift >= Self.releaseEvery {
                 _ = madvise(m.base, m.length, MADV_DONTNEED)
-                m.readSinceRelease = 0
+                m.windowsSinceRelease = 0
+                m.lastWindow = -1
             }
             let bytes = UnsafeBufferPointer(start: m.base!.assumingMemoryBound(to: UInt8.self), count: m.length)
             return body(bytes, offset)

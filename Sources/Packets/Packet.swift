@@ -29,6 +29,25 @@ public struct Packet {
         self.reportedLength = frame.originalLength
     }
 
+    /// Makes this the undecoded packet of `frame`, field by field: assigning a new value instead
+    /// would build all ~780 bytes on the stack and copy them in, for every frame.
+    mutating func reset(frame: Frame) {
+        self.frame = frame
+        ethernet = nil
+        vlanIDs = (0, 0)
+        vlanCount = 0
+        etherType = nil
+        arp = nil
+        ip = nil
+        tcp = nil
+        udp = nil
+        icmp = nil
+        payloadOffset = 0
+        capturedPayloadLength = 0
+        problems = []
+        reportedLength = frame.originalLength
+    }
+
     /// The captured transport payload (borrowed).
     public var payload: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: frame.bytes[payloadOffset..<(payloadOffset + capturedPayloadLength)])

@@ -14,7 +14,7 @@ public enum PacketDecoder {
     /// Decodes into `p`, overwriting all of it: a reading loop reuses one packet's storage
     /// instead of copying a new value out per frame.
     public static func decode(_ frame: Frame, into p: inout Packet) {
-        p = Packet(frame: frame)
+        p.reset(frame: frame)
         let b = frame.bytes
         switch frame.linkType.rawValue {
         case LinkType.ethernet.rawValue:
@@ -213,8 +213,9 @@ public enum PacketDecoder {
         }
         switch ip.protocolNumber {
         case .tcp:
-            guard let tcp = TCPDecoder.decode(b, at: l4, ipPayloadLength: ipPayloadLength, problems: &p.problems) else { return }
-            p.tcp = tcp
+            // Decoded straight into the packet: a returned header would be copied twice.
+            guard TCPDecoder.decode(b, at: l4, ipPayloadLength: ipPayloadLength, into: &p.tcp, problems: &p.problems) else { return }
+            let tcp = p.tcp.unsafelyUnwrapped
             p.payloadOffset = min(b.count, l4 + tcp.headerLength)
             p.capturedPayloadLength = max(0, min(available - tcp.headerLength, b.count - p.payloadOffset))
             if p.capturedPayloadLength < tcp.segmentLength { p.problems.insert(.truncatedPayload) }

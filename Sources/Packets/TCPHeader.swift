@@ -111,23 +111,24 @@ public struct OptionKinds: Hashable, Sendable {
 enum TCPDecoder {
     static func decode(_ b: UnsafeRawBufferPointer, at o: Int, ipPayloadLength: Int,
                        problems: inout PacketProblems) -> TCPHeader? {
-        guard o + 20 <= b.count else { problems.insert(.truncatedTCPHeader); return nil }
+        var header: TCPHeader?
+        guard decode(b, at: o, ipPayloadLength: ipPayloadLength, into: &header, problems: &problems) else { return nil }
+        return header
+    }
+
+    /// Decodes the header at `o` into `header` in place; false (and `header` untouched) when
+    /// there is no TCP header to read.
+    static func decode(_ b: UnsafeRawBufferPointer, at o: Int, ipPayloadLength: Int,
+                       into header: inout TCPHeader?, problems: inout PacketProblems) -> Bool {
+        guard o + 20 <= b.count else { problems.insert(.truncatedTCPHeader); return false }
         let offsetFlags = b.u16(o + 12)
         let headerLength = Int(offsetFlags >> 12) * 4
-        guard headerLength >= 20 else { problems.insert(.badTCPHeaderLength); return nil }
-        var options = TCPOptions()
+        guard headerLength >= 20 else { problems.insert(.badTCPHeaderLength); return false }
         if headerLength > ipPayloadLength {
             // "Short segment": the header claims more than the IP payload holds.
             problems.insert(.badTCPHeaderLength)
         }
-        if headerLength > 20 {
-            let end = min(o + headerLength, b.count, o + max(20, ipPayloadLength))
-            if o + headerLength > b.count { problems.insert(.truncatedTCPHeader) }
-            parseOptions(b, from: o + 20, to: end, into: &options)
-            if options.malformed { problems.insert(.malformedTCPOption) }
-            if options.firstUnknownKind != nil { problems.insert(.unknownTCPOption) }
-        }
-        return TCPHeader(
+        header = TCPHeader(
             sourcePort: b.u16(o),
             destinationPort: b.u16(o + 2),
             sequenceNumber: b.u32(o + 4),
@@ -138,8 +139,16 @@ enum TCPDecoder {
             checksum: b.u16(o + 16),
             urgentPointer: b.u16(o + 18),
             segmentLength: max(0, ipPayloadLength - headerLength),
-            options: options,
+            options: TCPOptions(),
             offset: o)
+        if headerLength > 20 {
+            let end = min(o + headerLength, b.count, o + max(20, ipPayloadLength))
+            if o + headerLength > b.count { problems.insert(.truncatedTCPHeader) }
+            parseOptions(b, from: o + 20, to: end, into: &header!.options)
+            if header.unsafelyUnwrapped.options.malformed { problems.insert(.malformedTCPOption) }
+            if header.unsafelyUnwrapped.options.firstUnknownKind != nil { problems.insert(.unknownTCPOption) }
+        }
+        return true
     }
 
     /// Option kinds: 0 EOL, 1 NOP, 2 MSS, 3 WS, 4 SACK-permitted, 5 SACK, 8 timestamps,
