@@ -32,19 +32,34 @@ struct UnackedSegments {
     }
     static let limit = 10_000
     private(set) var items: [Segment] = []
+    /// The segments follow each other without overlap (each starts at or after the previous
+    /// one's end) and span less than 2^29: an ACK then affects a prefix only.
+    private(set) var inOrder = true
 
     var count: Int { items.count }
 
     mutating func push(_ s: Segment) {
-        if items.count < Self.limit { items.append(s) }
+        guard items.count < Self.limit else { return }
+        if let last = items.last {
+            inOrder = inOrder && !Seq.lt(s.seq, last.nextSeq) && s.nextSeq &- items[0].seq < 1 << 29
+        } else {
+            inOrder = true
+        }
+        items.append(s)
     }
 
-    /// Applies an ACK as Wireshark does (packet-tcp.c walks newest to oldest; the oldest exact match
-    /// is the acked frame, so a retransmitted segment's RTT runs from its first transmission).
-    /// One compacting pass, no element shifting.
+    /// Applies an ACK as Wireshark does (packet-tcp.c walks the list; the last exact match in
+    /// sending order gives the acked frame): segments it covers are dropped, one it splits starts
+    /// at the ACK. For segments in order only the prefix up to the first segment past the ACK is
+    /// looked at (a bulk transfer has dozens outstanding); otherwise one compacting pass.
     mutating func acknowledge(_ ack: UInt32) -> (frame: Int, time: Int64)? {
         guard !items.isEmpty else { return nil }
+        // In order, and the ACK within 2^29 of the first segment: sequence order is linear order.
+        if inOrder && (ack &- items[0].seq &+ (1 << 29)) < 1 << 30 {
+            return acknowledgeInOrder(ack)
+        }
         var result: (Int, Int64)?
+        var sorted = true
         let kept = items.withUnsafeMutableBufferPointer { b -> Int in
             var w = 0
             for i in 0..<b.count {
@@ -58,12 +73,37 @@ struct UnackedSegments {
                 } else if !Seq.gt(s.nextSeq, ack) {
                     continue // acked earlier: dropped
                 }
+                if w > 0 && (Seq.lt(s.seq, b[w - 1].nextSeq) || s.nextSeq &- b[0].seq >= 1 << 29) { sorted = false }
                 b[w] = s
                 w += 1
             }
             return w
         }
         if kept < items.count { items.removeLast(items.count - kept) }
+        inOrder = sorted
+        return result
+    }
+
+    /// The same result for segments in order: every segment after the first one the ACK does not
+    /// cover entirely starts beyond the ACK and is left as it is.
+    private mutating func acknowledgeInOrder(_ ack: UInt32) -> (frame: Int, time: Int64)? {
+        var result: (Int, Int64)?
+        var dropped = 0
+        items.withUnsafeMutableBufferPointer { b in
+            while dropped < b.count {
+                let s = b[dropped]
+                if ack == s.nextSeq {
+                    result = (s.frame, s.time)
+                } else if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
+                    b[dropped].seq = ack // partly acked; the rest start later
+                    return
+                } else if Seq.gt(s.nextSeq, ack) {
+                    return // starts at or after the ACK, as do the rest
+                }
+                dropped += 1
+            }
+        }
+        if dropped > 0 { items.removeFirst(dropped) }
         return result
     }
 }
