@@ -2,9 +2,14 @@ import Packets
 
 /// What stays of each released connection: its stream number and, per direction, where
 /// Wireshark's analysis stood (base, next and highest-to-be-acked sequence numbers), so late
-/// packets continue the numbering and their retransmissions are still recognised. One record per
-/// connection the trace ever finished, so it is kept small: IPv4 conversations (nearly all of
-/// them) in a 48-byte entry (key and record packed, keyed multiply hash) instead of ~90 bytes.
+/// packets continue the numbering and their retransmissions are still recognised.
+///
+/// There is one record for every connection the trace ever finished, so the records themselves
+/// leave memory: they go to a spill file in chunks (``RecordFile``). Memory keeps an index of
+/// 8-byte slots, at most half full (at most 16 bytes a connection): each slot holds a 32-bit
+/// fingerprint of the key's keyed hash and the record's number. A lookup reads a record back only
+/// when a fingerprint matches, which is a late packet, a reused port, or one false match in about
+/// 2^15 probes; the first packet of a new connection usually finds an empty slot.
 struct ReleasedStreams {
     struct Flow: Equatable {
         var base: UInt32?
@@ -18,67 +23,172 @@ struct ReleasedStreams {
         static func == (a: Record, b: Record) -> Bool { a.stream == b.stream && a.flows.0 == b.flows.0 && a.flows.1 == b.flows.1 }
     }
 
-    /// Both IPv4 endpoints, address << 16 | port.
-    private struct PackedKey: Hashable {
-        let low: UInt64
-        let high: UInt64
-
-        init?(_ k: ConversationKey) {
-            guard case .v4(let a) = k.low.address, case .v4(let b) = k.high.address else { return nil }
-            low = UInt64(a) << 16 | UInt64(k.low.port)
-            high = UInt64(b) << 16 | UInt64(k.high.port)
-        }
-
-        /// The same keyed hash as ``ConversationKey``'s (for an IPv4 key, the same value).
-        func _rawHashValue(seed: Int) -> Int {
-            var h = ConversationKey.hashStart(seed: seed)
-            ConversationKey.fold(low, into: &h)
-            ConversationKey.fold(high, into: &h)
-            return ConversationKey.hashEnd(h)
-        }
-    }
-
-    private struct PackedRecord {
-        var stream: UInt32
-        var seqs: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
-        /// Bit d: flow d has a base.
-        var hasBase: UInt8
-
-        init?(_ r: Record) {
-            guard let s = UInt32(exactly: r.stream) else { return nil }
-            stream = s
-            seqs = (r.flows.0.base ?? 0, r.flows.0.nextSeq, r.flows.0.maxSeqToBeAcked,
-                    r.flows.1.base ?? 0, r.flows.1.nextSeq, r.flows.1.maxSeqToBeAcked)
-            hasBase = (r.flows.0.base != nil ? 1 : 0) | (r.flows.1.base != nil ? 2 : 0)
-        }
-
-        var record: Record {
-            Record(stream: Int(stream), flows: (
-                Flow(base: hasBase & 1 != 0 ? seqs.0 : nil, nextSeq: seqs.1, maxSeqToBeAcked: seqs.2),
-                Flow(base: hasBase & 2 != 0 ? seqs.3 : nil, nextSeq: seqs.4, maxSeqToBeAcked: seqs.5)))
-        }
-    }
-
-    private var v4: [PackedKey: PackedRecord] = [:]
-    private var others: [ConversationKey: Record] = [:]
-
-    var count: Int { v4.count + others.count }
+    /// Fingerprint << 32 | (record number + 1); 0 is an empty slot, a record part of all ones a
+    /// removed entry (the probe goes on past it).
+    private var slots = [UInt64](repeating: 0, count: 256)
+    /// Slots not empty: entries and removed ones.
+    private var used = 0
+    private(set) var count = 0
+    private let records = RecordFile()
+    private let seed = Int.random(in: Int.min...Int.max)
+    private static let removed: UInt64 = 0xFFFF_FFFF
 
     subscript(key: ConversationKey) -> Record? {
-        if let k = PackedKey(key), let r = v4[k] { return r.record }
-        return others[key]
+        guard let found = find(key) else { return nil }
+        return found.entry.record
     }
 
     mutating func insert(_ r: Record, for key: ConversationKey) {
-        if let k = PackedKey(key), let packed = PackedRecord(r) {
-            v4[k] = packed
-        } else {
-            others[key] = r
-        }
+        _ = remove(key)
+        if (used + 1) * 2 > slots.count { rebuild() }
+        let n = records.append(RecordFile.Entry(key: key, record: r))
+        precondition(n < Int(Self.removed) - 1, "more released streams than the index can number")
+        let fp = fingerprint(key)
+        let mask = slots.count - 1
+        var i = Int(fp) & mask
+        while slots[i] != 0 && slots[i] & Self.removed != Self.removed { i = (i + 1) & mask }
+        if slots[i] == 0 { used += 1 }
+        slots[i] = UInt64(fp) << 32 | UInt64(n + 1)
+        count += 1
     }
 
     mutating func remove(_ key: ConversationKey) -> Record? {
-        if let k = PackedKey(key), let r = v4.removeValue(forKey: k) { return r.record }
-        return others.removeValue(forKey: key)
+        guard let found = find(key) else { return nil }
+        slots[found.slot] |= Self.removed
+        count -= 1
+        return found.entry.record
+    }
+
+    private func fingerprint(_ key: ConversationKey) -> UInt32 {
+        UInt32(truncatingIfNeeded: UInt(bitPattern: key._rawHashValue(seed: seed)) >> 32)
+    }
+
+    private func find(_ key: ConversationKey) -> (slot: Int, entry: RecordFile.Entry)? {
+        let fp = fingerprint(key)
+        let mask = slots.count - 1
+        var i = Int(fp) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { return nil }
+            if UInt32(truncatingIfNeeded: s >> 32) == fp && s & Self.removed != Self.removed {
+                let entry = records.read(Int(s & Self.removed) - 1)
+                if entry.key == key { return (i, entry) }
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Doubles the index (or only drops removed entries, when they are most of it). The slots'
+    /// fingerprints place them: no record is read.
+    private mutating func rebuild() {
+        let capacity = count * 4 > slots.count ? slots.count * 2 : slots.count
+        var fresh = [UInt64](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for s in slots where s != 0 && s & Self.removed != Self.removed {
+            var i = Int(UInt32(truncatingIfNeeded: s >> 32)) & mask
+            while fresh[i] != 0 { i = (i + 1) & mask }
+            fresh[i] = s
+        }
+        slots = fresh
+        used = count
+    }
+}
+
+/// The released streams' records, numbered in the order they came: 72 bytes each, in chunks
+/// of 1,024; full chunks are written to a ``SpillFile`` and read back one record at a time
+/// (kept in memory when no spill file can be written).
+final class RecordFile {
+    struct Entry {
+        var key: ConversationKey
+        var record: ReleasedStreams.Record
+    }
+
+    static let size = 72
+    static let chunkRecords = 1024
+    private var tail: [UInt8] = []
+    /// Chunks that could not be written to the spill file, by chunk number.
+    private var kept: [Int: [UInt8]] = [:]
+    private var spill: SpillFile?
+    private var spillTried = false
+    private var flushed = 0
+
+    /// Adds `e`; returns its number.
+    func append(_ e: Entry) -> Int {
+        if tail.isEmpty { tail.reserveCapacity(Self.chunkRecords * Self.size) }
+        let n = flushed + tail.count / Self.size
+        tail.append(contentsOf: repeatElement(0, count: Self.size))
+        tail.withUnsafeMutableBytes { Self.encode(e, into: $0.baseAddress! + ($0.count - Self.size)) }
+        if tail.count == Self.chunkRecords * Self.size { flush() }
+        return n
+    }
+
+    func read(_ n: Int) -> Entry {
+        if n >= flushed {
+            return tail.withUnsafeBytes { Self.decode($0.baseAddress! + (n - flushed) * Self.size) }
+        }
+        let chunk = n / Self.chunkRecords
+        if let bytes = kept[chunk] {
+            return bytes.withUnsafeBytes { Self.decode($0.baseAddress! + (n % Self.chunkRecords) * Self.size) }
+        }
+        return withUnsafeTemporaryAllocation(byteCount: Self.size, alignment: 8) { buffer in
+            guard spill!.read(into: buffer, at: n * Self.size) else {
+                preconditionFailure("released stream record \(n) cannot be read back from the spill file")
+            }
+            return Self.decode(UnsafeRawPointer(buffer.baseAddress!))
+        }
+    }
+
+    private func flush() {
+        if !spillTried { spill = SpillFile.create(); spillTried = true }
+        let chunk = flushed / Self.chunkRecords
+        let written = spill.map { file in tail.withUnsafeBytes { file.write($0, at: flushed * Self.size) } } ?? false
+        if !written { kept[chunk] = tail }
+        flushed += Self.chunkRecords
+        tail = []
+    }
+
+    // Layout: 0 family bits (1: low is IPv6, 2: high is IPv6), 1 base bits (1, 2: flow 0, 1 has
+    // a base), 2 low port, 4 high port, 8 low address (two words), 24 high address, 40 stream,
+    // 48 six sequence numbers.
+    private static func encode(_ e: Entry, into p: UnsafeMutableRawPointer) {
+        func words(_ a: IPAddress) -> (UInt64, UInt64, UInt8) {
+            switch a {
+            case .v4(let v): return (UInt64(v), 0, 0)
+            case .v6(let hi, let lo): return (hi, lo, 1)
+            }
+        }
+        let low = words(e.key.low.address), high = words(e.key.high.address)
+        let f = e.record.flows
+        p.storeBytes(of: low.2 | high.2 << 1, as: UInt8.self)
+        p.storeBytes(of: (f.0.base != nil ? 1 : 0) | (f.1.base != nil ? 2 : 0) as UInt8, toByteOffset: 1, as: UInt8.self)
+        p.storeBytes(of: e.key.low.port, toByteOffset: 2, as: UInt16.self)
+        p.storeBytes(of: e.key.high.port, toByteOffset: 4, as: UInt16.self)
+        p.storeBytes(of: low.0, toByteOffset: 8, as: UInt64.self)
+        p.storeBytes(of: low.1, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: high.0, toByteOffset: 24, as: UInt64.self)
+        p.storeBytes(of: high.1, toByteOffset: 32, as: UInt64.self)
+        p.storeBytes(of: Int64(e.record.stream), toByteOffset: 40, as: Int64.self)
+        p.storeBytes(of: f.0.base ?? 0, toByteOffset: 48, as: UInt32.self)
+        p.storeBytes(of: f.0.nextSeq, toByteOffset: 52, as: UInt32.self)
+        p.storeBytes(of: f.0.maxSeqToBeAcked, toByteOffset: 56, as: UInt32.self)
+        p.storeBytes(of: f.1.base ?? 0, toByteOffset: 60, as: UInt32.self)
+        p.storeBytes(of: f.1.nextSeq, toByteOffset: 64, as: UInt32.self)
+        p.storeBytes(of: f.1.maxSeqToBeAcked, toByteOffset: 68, as: UInt32.self)
+    }
+
+    private static func decode(_ p: UnsafeRawPointer) -> Entry {
+        let family = p.loadUnaligned(as: UInt8.self), bases = p.loadUnaligned(fromByteOffset: 1, as: UInt8.self)
+        func address(_ at: Int, v6: Bool) -> IPAddress {
+            let w0 = p.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            return v6 ? .v6(w0, p.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self)) : .v4(UInt32(truncatingIfNeeded: w0))
+        }
+        let low = Endpoint(address(8, v6: family & 1 != 0), p.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let high = Endpoint(address(24, v6: family & 2 != 0), p.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        func seq(_ i: Int) -> UInt32 { p.loadUnaligned(fromByteOffset: 48 + 4 * i, as: UInt32.self) }
+        let record = ReleasedStreams.Record(
+            stream: Int(p.loadUnaligned(fromByteOffset: 40, as: Int64.self)),
+            flows: (ReleasedStreams.Flow(base: bases & 1 != 0 ? seq(0) : nil, nextSeq: seq(1), maxSeqToBeAcked: seq(2)),
+                    ReleasedStreams.Flow(base: bases & 2 != 0 ? seq(3) : nil, nextSeq: seq(4), maxSeqToBeAcked: seq(5))))
+        return Entry(key: ConversationKey(low, high), record: record)
     }
 }

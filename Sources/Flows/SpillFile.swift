@@ -55,6 +55,18 @@ final class SpillFile: Sendable {
         return true
     }
 
+    /// Reads `buffer.count` bytes at `offset` (no mapping: for small reads here and there).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
+    }
+
     /// Runs `body` on the file's bytes (mapped; remapped when `offset` lies past the mapping) with
     /// `offset`. What `reading` bytes from `offset` touch counts towards handing the mapping back,
     /// in the kernel's fault-around windows (one fault maps the 64 KiB around it): a pass reading

@@ -57,16 +57,17 @@ public struct ChecksumSample: Sendable {
 }
 
 /// Notable packets of one trace, collected in the single pass: what rules cite as evidence.
-/// Bounded: memory follows connections, not packets.
+/// Bounded (``limit`` records of each kind), and the long lists spill to disk: memory follows
+/// connections, not packets.
 public struct TraceEvents: Sendable {
     public static let limit = 20_000
-    public var resets: [SegmentRecord] = []
+    public internal(set) var resets = EventList<SegmentRecord>()
     /// Plain ACKs answering a SYN with ack ≠ ISN + 1.
-    public var challengeAcks: [SegmentRecord] = []
+    public internal(set) var challengeAcks = EventList<SegmentRecord>()
     /// Retransmitted segments with payload (first ones per trace), for loss and black-hole rules.
-    public var retransmissions: [SegmentRecord] = []
+    public internal(set) var retransmissions = EventList<SegmentRecord>()
     public var unexpectedSynAcks: [UnexpectedSynAck] = []
-    public var icmpErrors: [ICMPErrorRecord] = []
+    public internal(set) var icmpErrors = EventList<ICMPErrorRecord>()
     /// Segments longer than the MTU allows (TSO/GSO/LRO on the capturing host): first ones and a count.
     public var oversized: [SegmentRecord] = []
     public var oversizedCount = 0

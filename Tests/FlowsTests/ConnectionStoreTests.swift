@@ -194,4 +194,41 @@ final class ReleasedStreamsTests: XCTestCase {
         XCTAssertEqual(released.remove(ConversationKey(a, b)), r4)
         XCTAssertEqual(released.count, 0)
     }
+
+    /// Enough records to fill many chunks (read back from the spill file), IPv4 and IPv6,
+    /// removed and put back; and the same with no spill file (TMPDIR unusable): kept in memory.
+    func testManyRecordsThroughTheSpillFileAndWithout() throws {
+        for tmp in [nil, "/nonexistent-casebook-tmp"] {
+            let saved = getenv("TMPDIR").map { String(cString: $0) }
+            if let tmp { setenv("TMPDIR", tmp, 1) }
+            defer { if let saved { setenv("TMPDIR", saved, 1) } else { unsetenv("TMPDIR") } }
+            var released = ReleasedStreams()
+            func key(_ i: Int) -> ConversationKey {
+                let client: IPAddress = i % 5 == 0 ? .v6(0x2001_0db8_0000_0000, UInt64(i)) : .v4(0x0A00_0000 | UInt32(i >> 8))
+                let server: IPAddress = i % 5 == 0 ? .v6(0x2001_0db8_0000_0001, 443) : .v4(0xC633_6401)
+                return ConversationKey(Endpoint(client, UInt16(truncatingIfNeeded: i)), Endpoint(server, 443))
+            }
+            func record(_ i: Int) -> ReleasedStreams.Record {
+                .init(stream: i, flows: (.init(base: i % 3 == 0 ? nil : UInt32(i), nextSeq: UInt32(i) &* 7, maxSeqToBeAcked: UInt32(i) &* 11),
+                                         .init(base: UInt32.max - UInt32(i), nextSeq: 1, maxSeqToBeAcked: UInt32(i))))
+            }
+            let n = 30_000
+            for i in 0..<n { released.insert(record(i), for: key(i)) }
+            XCTAssertEqual(released.count, n)
+            for i in stride(from: 0, to: n, by: 7) { XCTAssertEqual(released[key(i)], record(i), "\(i)") }
+            XCTAssertNil(released[ConversationKey(Endpoint(.v4(0x0B00_0001), 1), Endpoint(.v4(0xC633_6401), 443))])
+            for i in stride(from: 0, to: n, by: 2) { XCTAssertEqual(released.remove(key(i)), record(i)) }
+            XCTAssertEqual(released.count, n / 2)
+            XCTAssertNil(released[key(10)])
+            XCTAssertEqual(released[key(11)], record(11))
+            // Put back under the same keys with new records; the old ones stay gone.
+            for i in stride(from: 0, to: n, by: 2) { released.insert(record(i + n), for: key(i)) }
+            XCTAssertEqual(released.count, n)
+            XCTAssertEqual(released[key(10)], record(10 + n))
+            released.insert(record(1), for: key(11))
+            XCTAssertEqual(released.count, n)
+            XCTAssertEqual(released.remove(key(11)), record(1))
+            XCTAssertNil(released.remove(key(11)))
+        }
+    }
 }
