@@ -145,25 +145,23 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
 
 /// Connections as they finish (in any order, a stream possibly in several pieces), encoded at
 /// once; ``takeSorted(merge:)`` puts them in stream order and merges the pieces without copying
-/// the encoded bytes.
+/// the encoded bytes. The sort keys (stream, first frame) are read back from the records' heads
+/// then, rather than kept beside them all along (16 bytes a connection).
 struct FinishedConnections {
     private var store: ConnectionStore = {
         var s = ConnectionStore()
         s.spillFullBlocks()
         return s
     }()
-    private var order: [(stream: Int, firstFrame: Int)] = []
 
     mutating func append(_ s: ConnectionSummary) {
         store.append(s)
-        order.append((s.stream, s.firstFrame))
     }
 
     mutating func takeSorted(merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) -> ConnectionStore {
         var out = ConnectionStore()
         swap(&out, &store)
-        let keys = order
-        order = []
+        let keys = Array(out.heads.map { (stream: $0.stream, firstFrame: $0.firstFrame) })
         out.reorder(keys: keys, merge: merge)
         return out
     }

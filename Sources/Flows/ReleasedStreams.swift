@@ -6,7 +6,7 @@ import Packets
 ///
 /// There is one record for every connection the trace ever finished, so the records themselves
 /// leave memory: they go to a spill file in chunks (``RecordFile``). Memory keeps an index of
-/// 8-byte slots, at most half full (at most 16 bytes a connection): each slot holds a 32-bit
+/// 8-byte slots, at most three quarters full (11 to 21 bytes a connection): each slot holds a 32-bit
 /// fingerprint of the key's keyed hash and the record's number. A lookup reads a record back only
 /// when a fingerprint matches, which is a late packet, a reused port, or one false match in about
 /// 2^15 probes; the first packet of a new connection usually finds an empty slot.
@@ -40,7 +40,7 @@ struct ReleasedStreams {
 
     mutating func insert(_ r: Record, for key: ConversationKey) {
         _ = remove(key)
-        if (used + 1) * 2 > slots.count { rebuild() }
+        if (used + 1) * 4 > slots.count * 3 { rebuild() }
         let n = records.append(RecordFile.Entry(key: key, record: r))
         precondition(n < Int(Self.removed) - 1, "more released streams than the index can number")
         let fp = fingerprint(key)
@@ -81,7 +81,7 @@ struct ReleasedStreams {
     /// Doubles the index (or only drops removed entries, when they are most of it). The slots'
     /// fingerprints place them: no record is read.
     private mutating func rebuild() {
-        let capacity = count * 4 > slots.count ? slots.count * 2 : slots.count
+        let capacity = count * 2 > slots.count ? slots.count * 2 : slots.count
         var fresh = [UInt64](repeating: 0, count: capacity)
         let mask = capacity - 1
         for s in slots where s != 0 && s & Self.removed != Self.removed {

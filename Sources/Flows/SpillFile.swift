@@ -21,7 +21,7 @@ final class SpillFile: Sendable {
 
     private let fd: Int32
     private let mapping = Mutex(Mapping())
-    static let releaseEvery = 8 << 20
+    static let releaseEvery = 2 << 20
     /// Linux's default fault-around (`fault_around_bytes`): 64 KiB, aligned.
     static let windowShift = 16
 
