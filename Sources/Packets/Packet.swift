@@ -13,7 +13,17 @@ public struct Packet {
     public var etherType: EtherType?
     public var arp: ARPMessage?
     public var ip: IPHeader?
-    public var tcp: TCPHeader?
+    /// The TCP header, when there is one. Kept unwrapped beside a flag: resetting or filling an
+    /// optional of this size copied its 160 bytes each time, twice a frame.
+    public var tcp: TCPHeader? {
+        get { hasTCP ? tcpHeader : nil }
+        set {
+            if let newValue { tcpHeader = newValue }
+            hasTCP = newValue != nil
+        }
+    }
+    var tcpHeader = TCPHeader.zero
+    var hasTCP = false
     public var udp: UDPHeader?
     public var icmp: ICMPMessage?
     /// Where the transport payload starts in `frame.bytes`, and how much of it was captured.
@@ -39,7 +49,7 @@ public struct Packet {
         etherType = nil
         arp = nil
         ip = nil
-        tcp = nil
+        hasTCP = false
         udp = nil
         icmp = nil
         payloadOffset = 0

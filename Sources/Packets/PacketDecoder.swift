@@ -214,11 +214,12 @@ public enum PacketDecoder {
         switch ip.protocolNumber {
         case .tcp:
             // Decoded straight into the packet: a returned header would be copied twice.
-            guard TCPDecoder.decode(b, at: l4, ipPayloadLength: ipPayloadLength, into: &p.tcp, problems: &p.problems) else { return }
-            let tcp = p.tcp.unsafelyUnwrapped
-            p.payloadOffset = min(b.count, l4 + tcp.headerLength)
-            p.capturedPayloadLength = max(0, min(available - tcp.headerLength, b.count - p.payloadOffset))
-            if p.capturedPayloadLength < tcp.segmentLength { p.problems.insert(.truncatedPayload) }
+            guard TCPDecoder.decode(b, at: l4, ipPayloadLength: ipPayloadLength, into: &p.tcpHeader, problems: &p.problems) else { return }
+            p.hasTCP = true
+            let headerLength = p.tcpHeader.headerLength
+            p.payloadOffset = min(b.count, l4 + headerLength)
+            p.capturedPayloadLength = max(0, min(available - headerLength, b.count - p.payloadOffset))
+            if p.capturedPayloadLength < p.tcpHeader.segmentLength { p.problems.insert(.truncatedPayload) }
         case .udp:
             guard let udp = UDPHeader.decode(b, at: l4, problems: &p.problems) else { return }
             p.udp = udp

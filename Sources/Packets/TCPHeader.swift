@@ -18,6 +18,10 @@ public struct TCPHeader: Hashable, Sendable {
     public var options: TCPOptions
     /// Offset of the TCP header in the frame's bytes.
     public var offset: Int
+
+    /// All fields zero: the storage a decoder fills in place.
+    static let zero = TCPHeader(sourcePort: 0, destinationPort: 0, sequenceNumber: 0, acknowledgementNumber: 0, headerLength: 0,
+                                flags: [], window: 0, checksum: 0, urgentPointer: 0, segmentLength: 0, options: TCPOptions(), offset: 0)
 }
 
 /// TCP flags including NS (RFC 3540) / AE (RFC 9768) as Wireshark's 12-bit `tcp.flags`.
@@ -111,15 +115,15 @@ public struct OptionKinds: Hashable, Sendable {
 enum TCPDecoder {
     static func decode(_ b: UnsafeRawBufferPointer, at o: Int, ipPayloadLength: Int,
                        problems: inout PacketProblems) -> TCPHeader? {
-        var header: TCPHeader?
+        var header = TCPHeader.zero
         guard decode(b, at: o, ipPayloadLength: ipPayloadLength, into: &header, problems: &problems) else { return nil }
         return header
     }
 
-    /// Decodes the header at `o` into `header` in place; false (and `header` untouched) when
-    /// there is no TCP header to read.
+    /// Decodes the header at `o` into `h`, field by field in place; false (and `h` untouched)
+    /// when there is no TCP header to read.
     static func decode(_ b: UnsafeRawBufferPointer, at o: Int, ipPayloadLength: Int,
-                       into header: inout TCPHeader?, problems: inout PacketProblems) -> Bool {
+                       into h: inout TCPHeader, problems: inout PacketProblems) -> Bool {
         guard o + 20 <= b.count else { problems.insert(.truncatedTCPHeader); return false }
         let offsetFlags = b.u16(o + 12)
         let headerLength = Int(offsetFlags >> 12) * 4
@@ -128,25 +132,24 @@ enum TCPDecoder {
             // "Short segment": the header claims more than the IP payload holds.
             problems.insert(.badTCPHeaderLength)
         }
-        header = TCPHeader(
-            sourcePort: b.u16(o),
-            destinationPort: b.u16(o + 2),
-            sequenceNumber: b.u32(o + 4),
-            acknowledgementNumber: b.u32(o + 8),
-            headerLength: headerLength,
-            flags: TCPFlags(rawValue: offsetFlags & 0x01FF),
-            window: b.u16(o + 14),
-            checksum: b.u16(o + 16),
-            urgentPointer: b.u16(o + 18),
-            segmentLength: max(0, ipPayloadLength - headerLength),
-            options: TCPOptions(),
-            offset: o)
+        h.sourcePort = b.u16(o)
+        h.destinationPort = b.u16(o + 2)
+        h.sequenceNumber = b.u32(o + 4)
+        h.acknowledgementNumber = b.u32(o + 8)
+        h.headerLength = headerLength
+        h.flags = TCPFlags(rawValue: offsetFlags & 0x01FF)
+        h.window = b.u16(o + 14)
+        h.checksum = b.u16(o + 16)
+        h.urgentPointer = b.u16(o + 18)
+        h.segmentLength = max(0, ipPayloadLength - headerLength)
+        h.options = TCPOptions()
+        h.offset = o
         if headerLength > 20 {
             let end = min(o + headerLength, b.count, o + max(20, ipPayloadLength))
             if o + headerLength > b.count { problems.insert(.truncatedTCPHeader) }
-            parseOptions(b, from: o + 20, to: end, into: &header!.options)
-            if header.unsafelyUnwrapped.options.malformed { problems.insert(.malformedTCPOption) }
-            if header.unsafelyUnwrapped.options.firstUnknownKind != nil { problems.insert(.unknownTCPOption) }
+            parseOptions(b, from: o + 20, to: end, into: &h.options)
+            if h.options.malformed { problems.insert(.malformedTCPOption) }
+            if h.options.firstUnknownKind != nil { problems.insert(.unknownTCPOption) }
         }
         return true
     }
