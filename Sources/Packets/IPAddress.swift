@@ -49,40 +49,54 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
         case let .v4(v):
             return String(unsafeUninitializedCapacity: 15) { Self.writeDotted(v, into: $0.baseAddress!) }
         case let .v6(hi, lo):
-            var groups = [UInt16](repeating: 0, count: 8)
-            for i in 0..<4 {
-                groups[i] = UInt16(truncatingIfNeeded: hi >> (48 - 16 * UInt64(i)))
-                groups[i + 4] = UInt16(truncatingIfNeeded: lo >> (48 - 16 * UInt64(i)))
-            }
-            // IPv4-mapped (::ffff:a.b.c.d) is printed with a dotted tail, as Wireshark does.
-            if hi == 0 && (lo >> 32) == 0xFFFF {
-                return "::ffff:" + IPAddress.v4(UInt32(truncatingIfNeeded: lo)).description
-            }
-            // Longest run of zero groups (length ≥ 2) becomes "::" (RFC 5952 §4.2).
-            var bestStart = -1, bestLen = 0, i = 0
-            while i < 8 {
-                if groups[i] == 0 {
-                    var j = i
-                    while j < 8 && groups[j] == 0 { j += 1 }
-                    if j - i > bestLen { bestStart = i; bestLen = j - i }
-                    i = j
-                } else { i += 1 }
-            }
-            if bestLen < 2 { bestStart = -1 }
-            var out = ""
-            i = 0
-            while i < 8 {
-                if i == bestStart {
-                    out += "::"
-                    i += bestLen
-                    continue
-                }
-                if !out.isEmpty && !out.hasSuffix(":") { out += ":" }
-                out += String(groups[i], radix: 16)
-                i += 1
-            }
-            return out
+            return String(unsafeUninitializedCapacity: 45) { Self.writeIPv6(hi, lo, into: $0.baseAddress!) }
         }
+    }
+
+    /// RFC 5952 text of an IPv6 address written at `p` (at most 45 bytes); returns the length.
+    /// The longest run of two or more zero groups (the first of equals) becomes "::"; IPv4-mapped
+    /// addresses keep a dotted tail (::ffff:a.b.c.d), as Wireshark prints them.
+    static func writeIPv6(_ hi: UInt64, _ lo: UInt64, into p: UnsafeMutablePointer<UInt8>) -> Int {
+        func group(_ i: Int) -> UInt16 {
+            UInt16(truncatingIfNeeded: (i < 4 ? hi : lo) >> (48 - 16 * UInt64(i & 3)))
+        }
+        if hi == 0 && (lo >> 32) == 0xFFFF {
+            for (i, c) in "::ffff:".utf8.enumerated() { p[i] = c }
+            return 7 + writeDotted(UInt32(truncatingIfNeeded: lo), into: p + 7)
+        }
+        var bestStart = -1, bestLen = 0, i = 0
+        while i < 8 {
+            if group(i) == 0 {
+                var j = i
+                while j < 8 && group(j) == 0 { j += 1 }
+                if j - i > bestLen { bestStart = i; bestLen = j - i }
+                i = j
+            } else { i += 1 }
+        }
+        if bestLen < 2 { bestStart = -1 }
+        let hex: StaticString = "0123456789abcdef"
+        var n = 0
+        i = 0
+        while i < 8 {
+            if i == bestStart {
+                p[n] = UInt8(ascii: ":"); p[n + 1] = UInt8(ascii: ":")
+                n += 2
+                i += bestLen
+                continue
+            }
+            if n > 0 && p[n - 1] != UInt8(ascii: ":") { p[n] = UInt8(ascii: ":"); n += 1 }
+            let g = group(i)
+            var shift: UInt16 = 12
+            while shift > 0 && g >> shift == 0 { shift -= 4 }
+            while true {
+                p[n] = hex.utf8Start[Int((g >> shift) & 0xF)]
+                n += 1
+                if shift == 0 { break }
+                shift -= 4
+            }
+            i += 1
+        }
+        return n
     }
 
     /// Parses dotted-quad IPv4 or textual IPv6 (with "::" and an optional dotted tail).
@@ -170,10 +184,18 @@ public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// `10.1.1.1:23`, `[2001:db8::1]:443`.
     public var description: String {
-        guard case let .v4(v) = address else { return "[\(address)]:\(port)" }
-        return String(unsafeUninitializedCapacity: 21) { out in
+        String(unsafeUninitializedCapacity: 53) { out in
             let base = out.baseAddress!
-            var n = IPAddress.writeDotted(v, into: base)
+            var n: Int
+            switch address {
+            case let .v4(v):
+                n = IPAddress.writeDotted(v, into: base)
+            case let .v6(hi, lo):
+                base[0] = UInt8(ascii: "[")
+                n = 1 + IPAddress.writeIPv6(hi, lo, into: base + 1)
+                base[n] = UInt8(ascii: "]")
+                n += 1
+            }
             base[n] = UInt8(ascii: ":")
             n += 1
             return n + IPAddress.writeDecimal(Int(port), into: base + n)

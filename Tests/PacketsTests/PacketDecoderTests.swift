@@ -1,4 +1,5 @@
 import Capture
+import Foundation
 import Packets
 import TestSupport
 import XCTest
@@ -85,6 +86,31 @@ final class PacketDecoderTests: XCTestCase {
         XCTAssertNil(IPAddress("10.1.1.256"))
         XCTAssertNil(IPAddress("1::2::3"))
         XCTAssertEqual(Endpoint(IPAddress("2001:db8::1")!, 443).description, "[2001:db8::1]:443")
+    }
+
+    /// IPv6 text as glibc's inet_ntop writes it (RFC 5952: longest zero run, first of equals,
+    /// lowercase), for addresses with many zero groups; glibc's dotted form of the deprecated
+    /// IPv4-compatible ::a.b.c.d is left out (Wireshark prints those in hex).
+    func testIPv6TextAgreesWithInetNtop() {
+        var g = SystemRandomNumberGenerator()
+        var compared = 0
+        for _ in 0..<50_000 {
+            var words = (0..<8).map { _ in Bool.random(using: &g) ? UInt16(0) : UInt16.random(in: 1...UInt16.max, using: &g) }
+            if Int.random(in: 0..<20, using: &g) == 0 { words = [0, 0, 0, 0, 0, 0xFFFF, words[6], words[7]] }
+            if words[0..<6].allSatisfy({ $0 == 0 }) && words[6] != 0 { continue }
+            let hi = words[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+            let lo = words[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+            var bytes = [UInt8]()
+            for w in words { bytes += [UInt8(w >> 8), UInt8(w & 0xFF)] }
+            var text = [CChar](repeating: 0, count: 64)
+            XCTAssertNotNil(inet_ntop(AF_INET6, bytes, &text, 64))
+            let expected = String(cString: text)
+            XCTAssertEqual(IPAddress.v6(hi, lo).description, expected)
+            XCTAssertEqual(Endpoint(.v6(hi, lo), 8080).description, "[\(expected)]:8080")
+            XCTAssertEqual(IPAddress(expected), .v6(hi, lo))
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 40_000)
     }
 
     func testInfoColumnFlagNames() {
