@@ -43,6 +43,10 @@ final class PacketDecoderTests: XCTestCase {
         // Frame 4: 15 bytes of request payload.
         XCTAssertEqual(frames[3].tcp?.segmentLength, 15)
         XCTAssertEqual(frames[3].capturedPayloadLength, 15)
+        // NOP, NOP, timestamps (the decoder's shortcut): tshark's tcp.option_kind 1,1,8 and values.
+        XCTAssertEqual(frames[3].tcp?.options.kinds.all, [1, 1, 8])
+        XCTAssertEqual(frames[3].tcp?.options.timestampValue, 1_591_062_703)
+        XCTAssertEqual(frames[3].tcp?.options.timestampEchoReply, 2_672_896_096)
         XCTAssertEqual(frames[3].ethernet?.source.description, "02:00:00:00:01:10")
         XCTAssertTrue(frames.allSatisfy { $0.problems.isEmpty })
     }
