@@ -31,21 +31,37 @@ struct UnackedSegments {
         var nextSeq: UInt32
     }
     static let limit = 10_000
-    private(set) var items: [Segment] = []
+    /// The segments are `items[head...]`: acknowledged ones at the front are stepped over and
+    /// dropped in bulk, not shifted out one ACK at a time.
+    private var items: [Segment] = []
+    private var head = 0
     /// The segments follow each other without overlap (each starts at or after the previous
     /// one's end) and span less than 2^29: an ACK then affects a prefix only.
     private(set) var inOrder = true
 
-    var count: Int { items.count }
+    var count: Int { items.count - head }
+    /// The unacknowledged segments, oldest first.
+    var segments: ArraySlice<Segment> { items[head...] }
 
     mutating func push(_ s: Segment) {
-        guard items.count < Self.limit else { return }
-        if let last = items.last {
-            inOrder = inOrder && !Seq.lt(s.seq, last.nextSeq) && s.nextSeq &- items[0].seq < 1 << 29
+        guard count < Self.limit else { return }
+        if count > 0 {
+            inOrder = inOrder && !Seq.lt(s.seq, items[items.count - 1].nextSeq) && s.nextSeq &- items[head].seq < 1 << 29
         } else {
             inOrder = true
         }
         items.append(s)
+    }
+
+    /// Drops the stepped-over front once it is most of the array.
+    private mutating func trimFront() {
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 32 && head * 2 >= items.count {
+            items.removeFirst(head)
+            head = 0
+        }
     }
 
     /// Applies an ACK as Wireshark does (packet-tcp.c walks the list; the last exact match in
@@ -53,10 +69,14 @@ struct UnackedSegments {
     /// at the ACK. For segments in order only the prefix up to the first segment past the ACK is
     /// looked at (a bulk transfer has dozens outstanding); otherwise one compacting pass.
     mutating func acknowledge(_ ack: UInt32) -> (frame: Int, time: Int64)? {
-        guard !items.isEmpty else { return nil }
+        guard count > 0 else { return nil }
         // In order, and the ACK within 2^29 of the first segment: sequence order is linear order.
-        if inOrder && (ack &- items[0].seq &+ (1 << 29)) < 1 << 30 {
+        if inOrder && (ack &- items[head].seq &+ (1 << 29)) < 1 << 30 {
             return acknowledgeInOrder(ack)
+        }
+        if head > 0 {
+            items.removeFirst(head)
+            head = 0
         }
         var result: (Int, Int64)?
         var sorted = true
@@ -88,22 +108,25 @@ struct UnackedSegments {
     /// cover entirely starts beyond the ACK and is left as it is.
     private mutating func acknowledgeInOrder(_ ack: UInt32) -> (frame: Int, time: Int64)? {
         var result: (Int, Int64)?
-        var dropped = 0
+        var i = head
         items.withUnsafeMutableBufferPointer { b in
-            while dropped < b.count {
-                let s = b[dropped]
+            while i < b.count {
+                let s = b[i]
                 if ack == s.nextSeq {
                     result = (s.frame, s.time)
                 } else if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
-                    b[dropped].seq = ack // partly acked; the rest start later
+                    b[i].seq = ack // partly acked; the rest start later
                     return
                 } else if Seq.gt(s.nextSeq, ack) {
                     return // starts at or after the ACK, as do the rest
                 }
-                dropped += 1
+                i += 1
             }
         }
-        if dropped > 0 { items.removeFirst(dropped) }
+        if i > head {
+            head = i
+            trimFront()
+        }
         return result
     }
 }
