@@ -18,18 +18,25 @@ public enum Checksum {
         default: return nil
         }
         sum += 6 + UInt64(length)
-        // The segment: 32-bit words in the machine's byte order, folded, then swapped to network
-        // order (RFC 1071 §2(B): the sum does not depend on byte order), the last 0–3 bytes apart.
-        let start = b.baseAddress! + tcp.offset
+        // The segment: 64-bit words as loaded (little-endian), added with end-around carry, the
+        // last 0–7 bytes zero-padded; folded to 16 bits and swapped to network order at the end
+        // (RFC 1071 §2(B): the sum does not depend on byte order).
+        let start = UnsafeRawPointer(b.baseAddress! + tcp.offset)
         var words: UInt64 = 0, j = 0
-        while j + 4 <= length {
-            words &+= UInt64(UInt32(bigEndian: start.loadUnaligned(fromByteOffset: j, as: UInt32.self)))
-            j += 4
+        while j + 8 <= length {
+            let (r, carry) = words.addingReportingOverflow(UInt64(littleEndian: start.loadUnaligned(fromByteOffset: j, as: UInt64.self)))
+            words = r &+ (carry ? 1 : 0)
+            j += 8
         }
-        if j + 1 < length { words &+= UInt64(start.load(fromByteOffset: j, as: UInt8.self)) << 24 | UInt64(start.load(fromByteOffset: j + 1, as: UInt8.self)) << 16; j += 2 }
-        if j < length { words &+= UInt64(start.load(fromByteOffset: j, as: UInt8.self)) << (j % 4 == 0 ? 24 : 8) }
-        while words >> 16 != 0 { words = (words & 0xFFFF) + (words >> 16) }
-        sum += words
+        if j < length {
+            var tail: UInt64 = 0
+            withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: start + j, byteCount: length - j) }
+            let (r, carry) = words.addingReportingOverflow(UInt64(littleEndian: tail))
+            words = r &+ (carry ? 1 : 0)
+        }
+        var folded = (words & 0xFFFF_FFFF) + (words >> 32)
+        while folded >> 16 != 0 { folded = (folded & 0xFFFF) + (folded >> 16) }
+        sum += UInt64(UInt16(truncatingIfNeeded: folded).byteSwapped)
         while sum >> 16 != 0 { sum = (sum & 0xFFFF) + (sum >> 16) }
         return sum == 0xFFFF
     }

@@ -117,6 +117,43 @@ final class PacketDecoderTests: XCTestCase {
         XCTAssertGreaterThan(compared, 40_000)
     }
 
+    /// Ethernet/IPv4/TCP frames with random payloads of every length 0–64 and some long ones:
+    /// the checksum the test computes the plain way (16-bit big-endian words) is accepted, and
+    /// any single flipped bit is not.
+    func testTCPChecksumOfEveryLengthAndAFlippedBit() {
+        var g = SystemRandomNumberGenerator()
+        for payloadLength in Array(0...64) + [1447, 1448, 1459, 8951] {
+            let tcpLength = 32 + payloadLength
+            var f = [UInt8](repeating: 0, count: 14 + 20 + tcpLength)
+            f[12] = 0x08; f[13] = 0x00
+            f[14] = 0x45; f[16] = UInt8((20 + tcpLength) >> 8); f[17] = UInt8((20 + tcpLength) & 0xFF); f[22] = 64; f[23] = 6
+            for i in 26..<34 { f[i] = UInt8.random(in: 0...255, using: &g) }
+            for i in 34..<f.count { f[i] = UInt8.random(in: 0...255, using: &g) }
+            f[46] = 0x80 // data offset 8 words
+            f[50] = 0; f[51] = 0
+            // Pseudo header plus segment, 16-bit big-endian words, the last byte padded.
+            var sum = 6 + tcpLength
+            for i in stride(from: 26, to: 34, by: 2) { sum += Int(f[i]) << 8 | Int(f[i + 1]) }
+            for i in stride(from: 34, to: f.count, by: 2) { sum += Int(f[i]) << 8 | (i + 1 < f.count ? Int(f[i + 1]) : 0) }
+            while sum >> 16 != 0 { sum = (sum & 0xFFFF) + (sum >> 16) }
+            let checksum = ~UInt16(sum)
+            f[50] = UInt8(checksum >> 8); f[51] = UInt8(checksum & 0xFF)
+            func valid(_ bytes: [UInt8]) -> Bool? {
+                bytes.withUnsafeBytes { raw in
+                    Checksum.tcpIsValid(PacketDecoder.decode(Frame(
+                        number: 1, timestamp: Timestamp(nanoseconds: 0), capturedLength: raw.count, originalLength: raw.count,
+                        linkType: .ethernet, interfaceID: 0, bytes: raw)))
+                }
+            }
+            XCTAssertEqual(valid(f), true, "payload \(payloadLength)")
+            var flipped = f
+            var at = Int.random(in: 34..<f.count, using: &g)
+            if at == 46 { at = 47 } // not the data offset: that changes what is read as payload
+            flipped[at] ^= 1 << UInt8.random(in: 0...7, using: &g)
+            XCTAssertEqual(valid(flipped), false, "payload \(payloadLength), byte \(at)")
+        }
+    }
+
     func testInfoColumnFlagNames() {
         XCTAssertEqual(InfoColumn.flags([.fin, .psh, .ack]), "FIN, PSH, ACK")
         XCTAssertEqual(InfoColumn.flags([.syn, .ack, .ece, .cwr]), "SYN, ACK, ECE, CWR")
