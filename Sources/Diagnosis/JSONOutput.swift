@@ -1,29 +1,30 @@
 import Foundation
 
 /// A small streaming JSON writer: pretty-printed like JSONEncoder's `.prettyPrinted, .sortedKeys`
-/// output, written in 1 MiB pieces to a sink, so a document of tens of thousands of connections is
-/// never held as one string or tree. Measured on the 1 M-packet benchmark: Foundation's
+/// output, handed to a sink in 64 KiB pieces (borrowed, no copy; small enough to stay in the CPU
+/// cache), so a document of tens of thousands of connections is never held as one string or tree. Measured on the 1 M-packet benchmark: Foundation's
 /// JSONEncoder took about 0.8 s and 100 MB for the 31 MB document.
 public struct JSONOutput {
     private let out: ByteBuffer
-    private let sink: ([UInt8]) throws -> Void
+    private let sink: (UnsafeRawBufferPointer) throws -> Void
     private var depth = 0
     /// Whether the container at each depth already has an item (bit `depth`).
     private var hasItems: UInt64 = 0
-    private static let chunk = 1 << 20
+    private static let chunk = 1 << 16
 
-    public init(sink: @escaping ([UInt8]) throws -> Void) {
+    /// `sink` gets each piece for the duration of the call only.
+    public init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.sink = sink
         out = ByteBuffer(capacity: Self.chunk + 4096)
     }
 
     public mutating func finish() throws {
         out.append(0x0A)
-        try sink(out.take())
+        try out.drain(into: sink)
     }
 
     private mutating func flushIfLarge() throws {
-        if out.count >= Self.chunk { try sink(out.take()) }
+        if out.count >= Self.chunk { try out.drain(into: sink) }
     }
 
     private mutating func newline() {
@@ -275,10 +276,9 @@ final class ByteBuffer {
         return n
     }
 
-    /// The bytes so far, leaving the buffer empty.
-    func take() -> [UInt8] {
-        let bytes = [UInt8](UnsafeBufferPointer(start: base, count: count))
-        count = 0
-        return bytes
+    /// Hands the bytes so far to `sink`, leaving the buffer empty.
+    func drain(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        defer { count = 0 }
+        try sink(UnsafeRawBufferPointer(start: base, count: count))
     }
 }
