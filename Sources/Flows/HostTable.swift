@@ -42,15 +42,21 @@ public struct HostObservation: Sendable {
 }
 
 /// The live record of one address while a trace is read. A class so connections can keep a
-/// reference and update it without a hash lookup per packet; TTLs in a short inline list.
+/// reference and update it without a hash lookup per packet. The first TTL and MAC seen are
+/// kept in the record itself: nearly every packet of a host repeats them, and the lists of the
+/// others are separate allocations (a cache miss per packet for hosts seen now and then).
 final class HostRecord {
     let address: IPAddress
     var packets = 0
+    var firstTTL: UInt8?
+    var firstTTLCount = 0
+    var firstMAC: MACAddress?
+    var lastID: UInt16?
+    var idSamples = 0, idZero = 0, idSmallSteps = 0, idSmallStepsPerConnection = 0
+    /// Other TTLs (up to 31 more) and MACs (up to 7 more).
     var ttls: [UInt8] = []
     var ttlCounts: [Int] = []
     var macs: [MACAddress] = []
-    var lastID: UInt16?
-    var idSamples = 0, idZero = 0, idSmallSteps = 0, idSmallStepsPerConnection = 0
 
     init(address: IPAddress) { self.address = address }
 
@@ -58,8 +64,17 @@ final class HostRecord {
     @inline(__always)
     func record(ttl: UInt8, id: UInt16?, mac: MACAddress?, previousIDOnConnection: UInt16?) {
         packets += 1
-        if let i = ttls.firstIndex(of: ttl) { ttlCounts[i] += 1 } else if ttls.count < 32 { ttls.append(ttl); ttlCounts.append(1) }
-        if let mac, macs.count < 8, !macs.contains(mac) { macs.append(mac) }
+        if ttl == firstTTL {
+            firstTTLCount += 1
+        } else if firstTTL == nil {
+            firstTTL = ttl
+            firstTTLCount = 1
+        } else {
+            otherTTL(ttl)
+        }
+        if let mac, mac != firstMAC {
+            if firstMAC == nil { firstMAC = mac } else { otherMAC(mac) }
+        }
         guard let id else { return }
         idSamples += 1
         if id == 0 { idZero += 1 }
@@ -68,11 +83,21 @@ final class HostRecord {
         lastID = id
     }
 
+    private func otherTTL(_ ttl: UInt8) {
+        if let i = ttls.firstIndex(of: ttl) { ttlCounts[i] += 1 } else if ttls.count < 31 { ttls.append(ttl); ttlCounts.append(1) }
+    }
+
+    private func otherMAC(_ mac: MACAddress) {
+        if macs.count < 7, !macs.contains(mac) { macs.append(mac) }
+    }
+
     var snapshot: HostObservation {
         var h = HostObservation(address: address)
         h.packets = packets
+        if let firstTTL { h.ttlCounts[firstTTL] = firstTTLCount }
         for (t, c) in zip(ttls, ttlCounts) { h.ttlCounts[t] = c }
         h.macs = Set(macs)
+        if let firstMAC { h.macs.insert(firstMAC) }
         h.idSamples = idSamples
         h.idZero = idZero
         h.idSmallSteps = idSmallSteps
