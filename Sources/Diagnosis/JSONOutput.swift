@@ -227,12 +227,21 @@ final class ByteBuffer {
         p.storeBytes(of: 0x22, as: UInt8.self)
         p += 1
         if let src = k.baseAddress {
-            var j = 0
-            while j + 8 <= k.count {
-                p.storeBytes(of: src.loadUnaligned(fromByteOffset: j, as: UInt64.self), toByteOffset: j, as: UInt64.self)
-                j += 8
+            let n = k.count
+            if n >= 8 {
+                // Whole words, then the last eight bytes again (overlapping): no byte loop.
+                var j = 0
+                while j + 8 <= n {
+                    p.storeBytes(of: src.loadUnaligned(fromByteOffset: j, as: UInt64.self), toByteOffset: j, as: UInt64.self)
+                    j += 8
+                }
+                p.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                p.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                p.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+            } else {
+                for j in 0..<n { p.storeBytes(of: src.load(fromByteOffset: j, as: UInt8.self), toByteOffset: j, as: UInt8.self) }
             }
-            while j < k.count { p.storeBytes(of: src.load(fromByteOffset: j, as: UInt8.self), toByteOffset: j, as: UInt8.self); j += 1 }
         }
         p += k.count
         // `" : ` as one little-endian store.
@@ -243,6 +252,11 @@ final class ByteBuffer {
     /// Decimal digits written in place (no String per number).
     func appendDecimal(_ v: Int64) {
         reserve(21)
+        if v >= 0 && v < 10 { // most counters are 0
+            base[count] = 0x30 + UInt8(truncatingIfNeeded: v)
+            count += 1
+            return
+        }
         if v < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
         count += Self.writeDigits(v.magnitude, to: base + count, minimumDigits: 1)
     }

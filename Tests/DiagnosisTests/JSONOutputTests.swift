@@ -25,7 +25,7 @@ final class JSONOutputTests: XCTestCase {
                     o.field("b", "x\"y")
                     o.field("c", true)
                     o.key("deeper")
-                    try o.object { o in o.field("d", -42); o.field("e", Int?.none) }
+                    try o.object { o in o.field("d", -42); o.field("e", Int?.none); o.field("keyof11char", 10); o.field("abc", 0) }
                 }
                 try o.field("list", ["p", "q"])
                 o.key("empty")
@@ -39,7 +39,9 @@ final class JSONOutputTests: XCTestCase {
                 "b" : "x\\"y",
                 "c" : true,
                 "deeper" : {
-                  "d" : -42
+                  "d" : -42,
+                  "keyof11char" : 10,
+                  "abc" : 0
                 }
               },
               "list" : [
