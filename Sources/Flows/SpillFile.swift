@@ -45,21 +45,20 @@ final class SpillFile: Sendable {
 
     /// Writes `bytes` at `offset`; false when the file system refuses (the caller keeps them).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return false }
-            done += n
-        }
-        return true
+        Self.whole(bytes.count) { done in pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
     }
 
     /// Reads `buffer.count` bytes at `offset` (no mapping: for small reads here and there).
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+        Self.whole(buffer.count) { done in pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done)) }
+    }
+
+    /// Repeats a partial read or write (`step` given the bytes done so far) until `count` bytes
+    /// are done; false on an error or end of file.
+    private static func whole(_ count: Int, _ step: (Int) -> Int) -> Bool {
         var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+        while done < count {
+            let n = step(done)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return false }
             done += n
