@@ -5,11 +5,13 @@ import Darwin
 #endif
 import Synchronization
 
-/// Where the finished connections' full blocks go while a long trace is read, so memory follows
-/// the live connections and not every connection the trace ever had (the 5 M-packet benchmark
-/// holds about 70 000 finished connections, ~22 MB encoded). An unlinked temporary file: nothing
-/// is left behind however the process ends. Reading maps it and hands the touched pages back
-/// every ``releaseEvery`` bytes read, as the trace reader does with the trace.
+/// Where what is kept of finished connections goes while a long trace is read (the compact
+/// summaries' full blocks, released streams' records, full chunks of evidence lists), so memory
+/// follows the live connections and not every connection the trace ever had (the 5 M-packet
+/// benchmark holds about 70 000 finished connections, ~22 MB of summaries). An unlinked temporary
+/// file: nothing is left behind however the process ends. Bulk reading maps it and hands the
+/// touched pages back every ``releaseEvery`` bytes of fault-around windows, as the trace reader
+/// does with the trace; single records are read with `pread`.
 final class SpillFile: Sendable {
     private struct Mapping: @unchecked Sendable {
         var base: UnsafeMutableRawPointer?
