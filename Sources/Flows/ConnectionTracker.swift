@@ -51,6 +51,25 @@ public struct ConnectionTracker {
 
     /// Analyses one packet. Returns the segment analysis for TCP (nil for other packets).
     public mutating func process(_ p: Packet) -> SegmentAnalysis? {
+        guard let (conn, d, result, lengthKnown) = analyze(p) else { return nil }
+        let clientDir = conn.firstPureSYNDirection ?? conn.origin
+        return SegmentAnalysis(
+            stream: conn.stream, fromServer: d != clientDir, relativeSeq: result.relativeSeq,
+            relativeAck: result.relativeAck, window: result.window, reverseBase: result.reverseBase,
+            flags: result.flags, dupAckFrame: result.dupAckFrame, dupAckNumber: result.dupAckNumber,
+            ackRTT: result.ackedFrame != nil && result.ackRTT > 0 ? Double(result.ackRTT) / 1e9 : nil,
+            acksFrame: result.ackedFrame, lengthKnown: lengthKnown)
+    }
+
+    /// ``process(_:)`` for a pass that wants only the summaries and events, not each segment's
+    /// analysis (`analyze`): the same work, without building the per-segment result.
+    public mutating func track(_ p: Packet) {
+        _ = analyze(p)
+    }
+
+    /// The work of ``process(_:)``: the packet's connection, direction and Wireshark result.
+    @inline(__always)
+    private mutating func analyze(_ p: Packet) -> (Connection, Int, Connection.WiresharkResult, Bool)? {
         guard let ip = p.ip else { return nil }
         guard let tcp = p.tcp else {
             hosts.observe(p)
@@ -153,13 +172,7 @@ public struct ConnectionTracker {
             conn.queuedForRelease = true
             closedOrder.append((key, conn.stream))
         }
-        let clientDir = conn.firstPureSYNDirection ?? conn.origin
-        return SegmentAnalysis(
-            stream: conn.stream, fromServer: d != clientDir, relativeSeq: result.relativeSeq,
-            relativeAck: result.relativeAck, window: result.window, reverseBase: result.reverseBase,
-            flags: result.flags, dupAckFrame: result.dupAckFrame, dupAckNumber: result.dupAckNumber,
-            ackRTT: result.ackedFrame != nil && result.ackRTT > 0 ? Double(result.ackRTT) / 1e9 : nil,
-            acksFrame: result.ackedFrame, lengthKnown: lengthKnown)
+        return (conn, d, result, lengthKnown)
     }
 
     private mutating func recordICMP(_ m: ICMPMessage, _ ip: IPHeader, _ p: Packet) {
