@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
@@ -34,7 +35,8 @@ let package = Package(
             ]),
         .target(name: "Packets", dependencies: ["Capture"]),
         .target(
-            name: "Flows", dependencies: ["Capture", "Packets"],
+            name: "Flows",
+            dependencies: ["Capture", "Packets", .product(name: "HeapModule", package: "swift-collections")],
             // The per-packet state lives in classes; dynamic exclusivity checks cost ~9% of
             // `analyze` on the 1 M-packet benchmark. Debug builds keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),

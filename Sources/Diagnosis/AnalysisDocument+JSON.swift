@@ -2,12 +2,17 @@
 /// `JSONDecoder` reads back through the Codable conformance).
 extension AnalysisDocument {
     public func write(to out: inout JSONOutput) throws {
-        try write(to: &out, connections: connections)
+        try writeDocument(to: &out, connections: connections)
     }
 
     /// The document with its `connections` part taken from `connections` instead of the stored
     /// array: a lazy sequence lets a caller stream tens of thousands of entries without holding them.
-    public func write<C: Sequence<ConnectionEntry>>(to out: inout JSONOutput, connections: C) throws {
+    public func write(to out: inout JSONOutput, connections: DocumentBuilder.ConnectionEntries) throws {
+        try writeDocument(to: &out, connections: connections)
+    }
+
+    /// The body of both writers, specialized for each sequence type here in the module.
+    private func writeDocument<C: Sequence<ConnectionEntry>>(to out: inout JSONOutput, connections: C) throws {
         try out.object { o in
             o.field("cache_key", cacheKey)
             o.key("case")

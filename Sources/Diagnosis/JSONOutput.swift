@@ -147,7 +147,10 @@ public struct JSONOutput {
         }
         out.append(v.description)
     }
-    public mutating func bool(_ v: Bool) { out.append(v ? "true" : "false") }
+    public mutating func bool(_ v: Bool) {
+        let text: StaticString = v ? "true" : "false"
+        out.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     // MARK: keyed helpers (nil values are left out, as Codable's encodeIfPresent does)
 
@@ -181,8 +184,14 @@ final class ByteBuffer {
 
     deinit { base.deallocate() }
 
+    /// Room for `n` more bytes; the check is inlined, the growing is not.
+    @inline(__always)
     private func reserve(_ n: Int) {
-        guard count + n > capacity else { return }
+        if count + n > capacity { grow(n) }
+    }
+
+    @inline(never)
+    private func grow(_ n: Int) {
         let newCapacity = max(capacity * 2, count + n)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         bigger.update(from: base, count: count)

@@ -4,7 +4,9 @@ import Packets
 /// in tshark 4.0.17's order (docs/research/tcp-analysis-rules.md §2).
 extension Connection {
     struct WiresharkResult {
-        var flags: AnalysisFlags = []
+        // `AnalysisFlags(rawValue: 0)`, not `[]`: the array literal survives optimization here
+        // (an empty array made and released twice a segment).
+        var flags = AnalysisFlags(rawValue: 0)
         var dupAckFrame = 0
         var dupAckNumber = 0
         var ackedFrame: Int?
@@ -39,7 +41,7 @@ extension Connection {
             rev.baseSet = true
         }
 
-        var flags: AnalysisFlags = []
+        var flags = AnalysisFlags(rawValue: 0)
         var finishedFwd = false
         // 1 zero-window probe
         if seglen == 1 && seq == fwd.nextSeq && rev.window == 0 {

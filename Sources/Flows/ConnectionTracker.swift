@@ -22,8 +22,10 @@ public struct ConnectionTracker {
     private var finished = FinishedConnections()
     /// Sees every summary before it is encoded (tests check the encoding loses nothing).
     var summaryObserver: ((ConnectionSummary) -> Void)?
-    private var closedOrder: [(ConversationKey, Int)] = []
-    private var lastSweep: Timestamp?
+    /// Closed connections, by when they may be released.
+    private var closing = ReleaseQueue()
+    /// Trace time (ns) of the last sweep.
+    private var lastSweep: Int64?
     private var lastIdleScan: Timestamp?
     public private(set) var streamCount = 0
     public private(set) var hosts = HostTable()
@@ -170,7 +172,7 @@ public struct ConnectionTracker {
             || (fl.contains(.rst) && conn.handshake.ackFrame != nil)
         if !conn.queuedForRelease && settled {
             conn.queuedForRelease = true
-            closedOrder.append((key, conn.stream))
+            closing.add(conn, due: now &+ releaseAfterNanoseconds)
         }
         return (conn, d, result, lengthKnown)
     }
@@ -227,18 +229,19 @@ public struct ConnectionTracker {
     /// pieces are merged at the end (``ConnectionSummary/merged(_:_:)``). Established connections
     /// stay live however long they are idle: their state cannot be summarised without loss.
     private mutating func sweep(now: Timestamp) {
-        if let last = lastSweep, Timestamp.interval(from: last, to: now) < 1 { return }
-        lastSweep = now
-        var keep: [(ConversationKey, Int)] = []
-        for (key, stream) in closedOrder {
-            guard let c = live[key], c.stream == stream else { continue }
+        let ns = now.nanoseconds
+        if let last = lastSweep, ns &- last < 1_000_000_000 { return }
+        lastSweep = ns
+        // Due by the time they were queued or last looked at; a connection with packets since
+        // then goes back in, due its last packet + releaseAfter.
+        while let c = closing.popDue(now: ns) {
+            guard live[c.key] === c else { continue } // replaced (port reuse) or released already
             if Timestamp.interval(from: c.lastTime, to: now) >= releaseAfter {
                 release(c)
             } else {
-                keep.append((key, stream))
+                closing.add(c, due: max(c.lastTime.nanoseconds &+ releaseAfterNanoseconds, ns &+ 1))
             }
         }
-        closedOrder = keep
         if let last = lastIdleScan, Timestamp.interval(from: last, to: now) < min(Self.idleScanInterval, attemptIdle / 2) { return }
         if lastIdleScan == nil { lastIdleScan = now; return }
         lastIdleScan = now
@@ -250,6 +253,8 @@ public struct ConnectionTracker {
     }
 
     static let idleScanInterval = 10.0
+
+    private var releaseAfterNanoseconds: Int64 { Int64(releaseAfter * 1e9) }
 
     private mutating func release(_ c: Connection) {
         keepSummary(c.summary())

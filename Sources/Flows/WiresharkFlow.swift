@@ -8,7 +8,7 @@ struct WiresharkFlow {
     /// Last raw window (0xFFFFFFFF until seen).
     var window: UInt32 = 0xFFFF_FFFF
     var isFirstAck = false
-    var lastSegmentFlags: AnalysisFlags = []
+    var lastSegmentFlags = AnalysisFlags(rawValue: 0)
     var nextSeq: UInt32 = 0
     var nextSeqFrame = 0
     var nextSeqTime = 0 as Int64
