@@ -36,7 +36,8 @@ extension ConnectionTracker {
     func recentSYN(_ k: SYNKey) -> SegmentRecord? { recentSYNs[k] ?? olderSYNs[k] }
 
     /// Payload, checksum and size observations for one segment.
-    mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: () -> SegmentRecord, conn: Connection, direction d: Int) {
+    mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: () -> SegmentRecord, conn: Connection,
+                          host: HostRecord, direction d: Int) {
         let clientDir = conn.firstPureSYNDirection ?? conn.origin
         if tcp.segmentLength > 0 && p.capturedPayloadLength > 0 {
             if d == clientDir { conn.app.clientPayload(p.payload, frame: p.frame.number, time: p.frame.timestamp) }
@@ -52,13 +53,11 @@ extension ConnectionTracker {
         if conn.checksumSamples[d] < 4 || oversized {
             conn.checksumSamples[d] += 1
             if let ok = Checksum.tcpIsValid(p) {
-                // In place: no copy of the sample per checked segment.
-                events.checksums[ip.source, default: ChecksumSample()].checked += 1
+                // Kept in the sender's host record (no hash lookup); gathered by `finish()`.
+                host.checksums.checked += 1
                 if !ok {
-                    events.checksums[ip.source, default: ChecksumSample()].bad += 1
-                    if events.checksums[ip.source]!.firstBadFrames.count < 5 {
-                        events.checksums[ip.source]!.firstBadFrames.append(p.frame.number)
-                    }
+                    host.checksums.bad += 1
+                    if host.checksums.firstBadFrames.count < 5 { host.checksums.firstBadFrames.append(p.frame.number) }
                 }
             }
         }

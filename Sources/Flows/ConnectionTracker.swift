@@ -157,7 +157,7 @@ public struct ConnectionTracker {
         }
         if fl.contains(.syn) && fl.contains(.ack) { conn.sentSynAck[d] = true }
         conn.zeekProcess(tcp, direction: d)
-        inspect(p, tcp, ip, record: record, conn: conn, direction: d)
+        inspect(p, tcp, ip, record: record, conn: conn, host: host, direction: d)
         if result.flags.contains(.challengeAck) && events.challengeAcks.count < TraceEvents.limit {
             events.challengeAcks.append(record())
         }
@@ -200,6 +200,7 @@ public struct ConnectionTracker {
         // (Streams opened only by an ICMP quote have no packets of their own: not connections.)
         for conn in live.values where conn.packets > 0 { keepSummary(conn.summary()) }
         live.removeAll()
+        events.checksums = hosts.checksumSamples
         // In stream order, the pieces of a stream that was released and continued merged.
         return finished.takeSorted(merge: ConnectionSummary.merged)
     }

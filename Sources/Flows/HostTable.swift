@@ -57,6 +57,8 @@ final class HostRecord {
     var ttls: [UInt8] = []
     var ttlCounts: [Int] = []
     var macs: [MACAddress] = []
+    /// TCP checksums checked on a sample of this sender's segments.
+    var checksums = ChecksumSample()
 
     init(address: IPAddress) { self.address = address }
 
@@ -125,6 +127,11 @@ public struct HostTable: @unchecked Sendable {
     }
 
     public var hosts: [IPAddress: HostObservation] { records.mapValues(\.snapshot) }
+
+    /// The checksum samples of the senders that had any checked.
+    var checksumSamples: [IPAddress: ChecksumSample] {
+        records.compactMapValues { $0.checksums.checked > 0 ? $0.checksums : nil }
+    }
 
     /// Hosts sorted by address.
     public var sorted: [HostObservation] { records.keys.sorted().map { records[$0]!.snapshot } }

@@ -71,7 +71,7 @@ public struct TraceEvents: Sendable {
     /// Segments longer than the MTU allows (TSO/GSO/LRO on the capturing host): first ones and a count.
     public var oversized: [SegmentRecord] = []
     public var oversizedCount = 0
-    /// TCP checksum samples per sending address.
+    /// TCP checksum samples per sending address (filled in by ``ConnectionTracker/finish()``).
     public var checksums: [IPAddress: ChecksumSample] = [:]
     public init() {}
 }
