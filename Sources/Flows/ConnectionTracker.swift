@@ -168,9 +168,9 @@ public struct ConnectionTracker {
         if result.ackedFrame != nil && result.ackRTT > 0 { conn.ackRTT.add(Double(result.ackRTT) / 1e9) }
         // Release once settled: both sides closed, or reset after the handshake completed. A RST
         // during the handshake may be followed by retried SYNs that still belong to this stream.
-        let settled = conn.endpoints[0].didClose && conn.endpoints[1].didClose
-            || (fl.contains(.rst) && conn.handshake.ackFrame != nil)
-        if !conn.queuedForRelease && settled {
+        // (An endpoint closes only on a FIN or RST: other segments need not look.)
+        if !conn.queuedForRelease && (fl.contains(.fin) || fl.contains(.rst)),
+           conn.endpoints[0].didClose && conn.endpoints[1].didClose || (fl.contains(.rst) && conn.handshake.ackFrame != nil) {
             conn.queuedForRelease = true
             closing.add(conn, due: now &+ releaseAfterNanoseconds)
         }

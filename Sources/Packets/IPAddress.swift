@@ -35,6 +35,7 @@ public enum IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
         return digits
     }
 
+    @inlinable
     public static func < (a: IPAddress, b: IPAddress) -> Bool {
         switch (a, b) {
         case let (.v4(x), .v4(y)): return x < y
@@ -178,6 +179,7 @@ public struct Endpoint: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.port = port
     }
 
+    @inlinable
     public static func < (a: Endpoint, b: Endpoint) -> Bool {
         a.address != b.address ? a.address < b.address : a.port < b.port
     }

@@ -25,30 +25,46 @@ public struct IPHeader: Hashable, Sendable {
 
     /// Bytes after the IP header(s) according to the header's length fields.
     public var payloadLength: Int { max(0, totalLength - headerLength) }
+
+    /// A header of zeros, for storage that is decoded into.
+    static let zero = IPHeader(
+        version: 0, source: .v4(0), destination: .v4(0), ttl: 0, identification: 0, dontFragment: false,
+        moreFragments: false, fragmentOffset: 0, totalLength: 0, headerLength: 0, protocolNumber: IPProtocol(rawValue: 0),
+        ecn: 0, hasOptions: false, checksum: 0)
     public var isFragment: Bool { moreFragments || fragmentOffset > 0 }
 }
 
 enum IPDecoder {
     /// Decodes an IPv4 or IPv6 header at `offset`. Returns the header and the offset of its payload.
     static func decode(_ b: UnsafeRawBufferPointer, at offset: Int, problems: inout PacketProblems) -> IPHeader? {
+        var h = IPHeader.zero
+        return decode(b, at: offset, into: &h, problems: &problems) ? h : nil
+    }
+
+    /// Decodes into `h` (a packet's own storage: no header value copied out and in); false when
+    /// there is no header to decode, `h` then undefined.
+    static func decode(_ b: UnsafeRawBufferPointer, at offset: Int, into h: inout IPHeader, problems: inout PacketProblems) -> Bool {
         guard let first = b.getUInt8(at: offset) else {
             problems.insert(.truncatedIPHeader)
-            return nil
+            return false
         }
         switch first >> 4 {
-        case 4: return decodeIPv4(b, at: offset, problems: &problems)
-        case 6: return decodeIPv6(b, at: offset, problems: &problems)
+        case 4: return decodeIPv4(b, at: offset, into: &h, problems: &problems)
+        case 6:
+            guard let v6 = decodeIPv6(b, at: offset, problems: &problems) else { return false }
+            h = v6
+            return true
         default:
             problems.insert(.badIPVersion)
-            return nil
+            return false
         }
     }
 
-    static func decodeIPv4(_ b: UnsafeRawBufferPointer, at o: Int, problems: inout PacketProblems) -> IPHeader? {
-        guard o + 20 <= b.count else { problems.insert(.truncatedIPHeader); return nil }
+    static func decodeIPv4(_ b: UnsafeRawBufferPointer, at o: Int, into h: inout IPHeader, problems: inout PacketProblems) -> Bool {
+        guard o + 20 <= b.count else { problems.insert(.truncatedIPHeader); return false }
         let ihl = Int(b.u8(o) & 0x0F) * 4
-        guard ihl >= 20 else { problems.insert(.badIPHeaderLength); return nil }
-        guard o + ihl <= b.count else { problems.insert(.truncatedIPHeader); return nil }
+        guard ihl >= 20 else { problems.insert(.badIPHeaderLength); return false }
+        guard o + ihl <= b.count else { problems.insert(.truncatedIPHeader); return false }
         var total = Int(b.u16(o + 2))
         if total == 0 {
             // Wireshark: "length of 0, assuming TSO"; use what was captured.
@@ -56,24 +72,25 @@ enum IPDecoder {
             total = b.count - o
         } else if total < ihl {
             problems.insert(.badIPTotalLength)
-            return nil
+            return false
         }
         let flagsFrag = b.u16(o + 6)
-        return IPHeader(
-            version: 4,
-            source: .v4(b.u32(o + 12)),
-            destination: .v4(b.u32(o + 16)),
-            ttl: b.u8(o + 8),
-            identification: b.u16(o + 4),
-            dontFragment: flagsFrag & 0x4000 != 0,
-            moreFragments: flagsFrag & 0x2000 != 0,
-            fragmentOffset: Int(flagsFrag & 0x1FFF) * 8,
-            totalLength: total,
-            headerLength: ihl,
-            protocolNumber: IPProtocol(rawValue: b.u8(o + 9)),
-            ecn: b.u8(o + 1) & 0x03,
-            hasOptions: ihl > 20,
-            checksum: b.u16(o + 10))
+        // Field by field: one assignment of a new value built it on the stack and copied it in.
+        h.version = 4
+        h.source = .v4(b.u32(o + 12))
+        h.destination = .v4(b.u32(o + 16))
+        h.ttl = b.u8(o + 8)
+        h.identification = b.u16(o + 4)
+        h.dontFragment = flagsFrag & 0x4000 != 0
+        h.moreFragments = flagsFrag & 0x2000 != 0
+        h.fragmentOffset = Int(flagsFrag & 0x1FFF) * 8
+        h.totalLength = total
+        h.headerLength = ihl
+        h.protocolNumber = IPProtocol(rawValue: b.u8(o + 9))
+        h.ecn = b.u8(o + 1) & 0x03
+        h.hasOptions = ihl > 20
+        h.checksum = b.u16(o + 10)
+        return true
     }
 
     static func decodeIPv6(_ b: UnsafeRawBufferPointer, at o: Int, problems: inout PacketProblems) -> IPHeader? {

@@ -12,7 +12,16 @@ public struct Packet {
     /// Protocol carried by the link layer (EtherType, or what SLL/null/raw imply).
     public var etherType: EtherType?
     public var arp: ARPMessage?
-    public var ip: IPHeader?
+    /// The IP header, when there is one; kept unwrapped beside a flag as the TCP header is.
+    public var ip: IPHeader? {
+        get { hasIP ? ipHeader : nil }
+        set {
+            if let newValue { ipHeader = newValue }
+            hasIP = newValue != nil
+        }
+    }
+    var ipHeader = IPHeader.zero
+    var hasIP = false
     /// The TCP header, when there is one. Kept unwrapped beside a flag: resetting or filling an
     /// optional of this size copied its 160 bytes each time, twice a frame.
     public var tcp: TCPHeader? {
@@ -48,7 +57,7 @@ public struct Packet {
         vlanCount = 0
         etherType = nil
         arp = nil
-        ip = nil
+        hasIP = false
         hasTCP = false
         udp = nil
         icmp = nil

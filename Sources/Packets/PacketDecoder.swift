@@ -195,23 +195,26 @@ public enum PacketDecoder {
     /// IP at `o`; `etherType` nil means "decide from the version nibble".
     static func decodeNetwork(_ b: UnsafeRawBufferPointer, at o: Int, etherType: EtherType?, into p: inout Packet) {
         if let etherType { p.etherType = etherType }
-        guard let ip = IPDecoder.decode(b, at: o, problems: &p.problems) else { return }
+        // Decoded straight into the packet, as the TCP header is below.
+        guard IPDecoder.decode(b, at: o, into: &p.ipHeader, problems: &p.problems) else { return }
+        p.hasIP = true
+        // The fields used below, not a copy of the whole header.
+        let version = p.ipHeader.version, protocolNumber = p.ipHeader.protocolNumber
         if p.etherType == nil || p.etherType == .mplsUnicast {
-            p.etherType = p.etherType ?? (ip.version == 4 ? .ipv4 : .ipv6)
+            p.etherType = p.etherType ?? (version == 4 ? .ipv4 : .ipv6)
         }
-        p.ip = ip
-        let l4 = o + ip.headerLength
+        let l4 = o + p.ipHeader.headerLength
         // The IP payload ends at the IP total length, or earlier where the frame's on-wire
         // (reported) length ends: Wireshark computes tcp.len the same way.
-        let end = min(o + ip.totalLength, p.reportedLength)
+        let end = min(o + p.ipHeader.totalLength, p.reportedLength)
         let ipPayloadLength = max(0, end - l4)
         // Bytes of IP payload that exist in the frame (Ethernet padding excluded).
         let available = max(0, min(b.count, end) - l4)
-        if ip.isFragment {
+        if p.ipHeader.isFragment {
             p.problems.insert(.ipFragment)
-            if ip.fragmentOffset > 0 || ip.moreFragments { return } // not reassembled
+            return // not reassembled (isFragment: an offset or more fragments)
         }
-        switch ip.protocolNumber {
+        switch protocolNumber {
         case .tcp:
             // Decoded straight into the packet: a returned header would be copied twice.
             guard TCPDecoder.decode(b, at: l4, ipPayloadLength: ipPayloadLength, into: &p.tcpHeader, problems: &p.problems) else { return }
@@ -225,8 +228,8 @@ public enum PacketDecoder {
             p.udp = udp
             p.payloadOffset = l4 + 8
             p.capturedPayloadLength = max(0, available - 8)
-        case .icmp where ip.version == 4, .icmpv6 where ip.version == 6:
-            p.icmp = ICMPMessage.decode(b, at: l4, isV6: ip.version == 6, problems: &p.problems)
+        case .icmp where version == 4, .icmpv6 where version == 6:
+            p.icmp = ICMPMessage.decode(b, at: l4, isV6: version == 6, problems: &p.problems)
         default:
             break
         }
