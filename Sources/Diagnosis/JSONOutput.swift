@@ -39,6 +39,7 @@ public struct JSONOutput {
     }
 
     /// Notes an item in the container at this depth; true when one came before it (a comma).
+    @inline(__always)
     private mutating func markItem() -> Bool {
         let bit: UInt64 = 1 << UInt64(depth)
         defer { hasItems |= bit }
@@ -79,6 +80,7 @@ public struct JSONOutput {
 
     /// `"key" : ` inside an object, for a key written in the source (ASCII without quotes or
     /// backslashes: copied as it is, no escaping pass).
+    @inline(__always)
     public mutating func key(_ k: StaticString) {
         out.appendFieldStart(comma: markItem(), indent: 2 * depth, key: UnsafeRawBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
     }
@@ -120,6 +122,7 @@ public struct JSONOutput {
         out.append(UInt8(ascii: "\""))
     }
 
+    @inline(__always)
     public mutating func int<I: BinaryInteger>(_ v: I) {
         if let small = Int64(exactly: v) { out.appendDecimal(small) } else { out.append(String(v)) }
     }
@@ -147,6 +150,7 @@ public struct JSONOutput {
         }
         out.append(v.description)
     }
+    @inline(__always)
     public mutating func bool(_ v: Bool) {
         let text: StaticString = v ? "true" : "false"
         out.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -155,9 +159,12 @@ public struct JSONOutput {
     // MARK: keyed helpers (nil values are left out, as Codable's encodeIfPresent does)
 
     public mutating func field(_ k: StaticString, _ v: String?) { if let v { key(k); string(v) } }
+    @inline(__always)
     public mutating func field(_ k: StaticString, _ v: Int?) { if let v { key(k); int(v) } }
+    @inline(__always)
     public mutating func field(_ k: StaticString, _ v: UInt32?) { if let v { key(k); int(v) } }
     public mutating func field(_ k: StaticString, _ v: Double?) { if let v { key(k); double(v) } }
+    @inline(__always)
     public mutating func field(_ k: StaticString, _ v: Bool) { key(k); bool(v) }
     public mutating func field(_ k: StaticString, _ v: [String]) throws { key(k); try array(v) { $0.string($1) } }
     public mutating func field(_ k: StaticString, _ v: [String: String]) throws {
@@ -262,6 +269,7 @@ final class ByteBuffer {
     }
 
     /// Decimal digits written in place (no String per number).
+    @inline(__always)
     func appendDecimal(_ v: Int64) {
         reserve(21)
         if v >= 0 && v < 10 { // most counters are 0

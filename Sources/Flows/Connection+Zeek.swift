@@ -37,13 +37,20 @@ extension Connection {
 
     private func isOrig(_ d: Int) -> Bool { d == origin }
 
-    /// Zeek's `CheckHistory`: true when the letter was already recorded for this role.
+    /// Zeek's `CheckHistory`: true when the letter was already recorded for this role. Inlined
+    /// (nearly always the letter is there already); recording a new one is not.
+    @inline(__always)
     private func checkHistory(_ bit: HistoryBit, _ code: Character, direction d: Int) -> Bool {
         let role = isOrig(d) ? 0 : 1
         if seenBits[role] & bit.rawValue != 0 { return true }
+        recordHistory(bit, code, role: role, direction: d)
+        return false
+    }
+
+    @inline(never)
+    private func recordHistory(_ bit: HistoryBit, _ code: Character, role: Int, direction d: Int) {
         seenBits[role] |= bit.rawValue
         addHistory(code, direction: d)
-        return false
     }
 
     private func addHistory(_ code: Character, direction d: Int) {
