@@ -60,6 +60,11 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     /// Bytes of encoded connections held in memory (the rest is in the spill file).
     var bytesInMemory: Int { blocks.reduce(0) { $0 + $1.count } }
 
+    /// The (stream, first frame) of connection `i`, read from the start of its record.
+    func sortKey(_ i: Int) -> (stream: Int, firstFrame: Int) {
+        read(offsets[i], reading: 80) { ConnectionHead.sortKey(from: &$0) }
+    }
+
     /// Every connection's head, in stream order.
     public var heads: LazyMapSequence<Range<Int>, ConnectionHead> { indices.lazy.map { head($0) } }
 
@@ -145,8 +150,8 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
 
 /// Connections as they finish (in any order, a stream possibly in several pieces), encoded at
 /// once; ``takeSorted(merge:)`` puts them in stream order and merges the pieces without copying
-/// the encoded bytes. The sort keys (stream, first frame) are read back from the records' heads
-/// then, rather than kept beside them all along (16 bytes a connection).
+/// the encoded bytes. The sort keys (stream, first frame) are read back from the start of the
+/// records then, rather than kept beside them all along (16 bytes a connection).
 struct FinishedConnections {
     private var store: ConnectionStore = {
         var s = ConnectionStore()
@@ -161,7 +166,7 @@ struct FinishedConnections {
     mutating func takeSorted(merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) -> ConnectionStore {
         var out = ConnectionStore()
         swap(&out, &store)
-        let keys = Array(out.heads.map { (stream: $0.stream, firstFrame: $0.firstFrame) })
+        let keys = out.indices.map { out.sortKey($0) }
         out.reorder(keys: keys, merge: merge)
         return out
     }

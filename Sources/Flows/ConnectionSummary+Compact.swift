@@ -76,6 +76,17 @@ extension ConnectionSummary {
 
 extension ConnectionHead {
     /// The start of a compact record (``ConnectionSummary/encode(to:)``), the rest left unread.
+    /// Only the stream and first frame at the start of a record (the finished connections'
+    /// sort key): no timestamps or handshake decoded.
+    static func sortKey(from r: inout CompactReader) -> (stream: Int, firstFrame: Int) {
+        let stream = r.int()
+        _ = r.endpoint(); _ = r.endpoint()
+        if r.unsigned() > 1 { _ = r.endpoint() }
+        _ = r.unsigned()
+        r.skipString()
+        return (stream, r.int())
+    }
+
     static func decode(from r: inout CompactReader) -> ConnectionHead {
         let stream = r.int()
         let client = r.endpoint(), server = r.endpoint()

@@ -113,6 +113,8 @@ final class ConnectionStoreTests: XCTestCase {
                 let s = store[i]
                 XCTAssertEqual(store.head(i), s.head, "\(path) stream \(s.stream)")
                 XCTAssertEqual(store.traits(i), s.traits, "\(path) stream \(s.stream)")
+                let key = store.sortKey(i)
+                XCTAssertEqual([key.stream, key.firstFrame], [s.stream, s.firstFrame], "\(path) stream \(s.stream)")
             }
         }
         XCTAssertGreaterThan(traces, 10)
