@@ -6,12 +6,18 @@ import Capture
 extension ConnectionSummary {
     static func merged(_ a: ConnectionSummary, _ b: ConnectionSummary) -> ConnectionSummary {
         var b = b
-        if b.client != a.client {
+        let swapped = b.client != a.client
+        if swapped {
             // The later piece chose its roles from its own first packet: take the earlier piece's.
             swap(&b.toServer, &b.toClient)
             b.closedByServer = b.closedByServer.map { !$0 }
         }
         var m = b.packets > 0 ? b : a
+        // Zeek's state: a connection released after it settled (closed, or reset after its
+        // handshake) keeps its state, as one pass would (late segments of a closed or reset
+        // endpoint change no state); the later piece of an attempt released while unanswered
+        // goes on with the handshake, and its state is the connection's.
+        if a.handshake.synAckFrame != nil || a.handshake.ackFrame != nil { m.state = a.state }
         m.firstFrame = min(a.firstFrame, b.firstFrame)
         m.lastFrame = max(a.lastFrame, b.lastFrame)
         m.startTime = min(a.startTime, b.startTime)
@@ -35,7 +41,8 @@ extension ConnectionSummary {
                 m.handshake.ackTime = b.handshake.ackTime
             }
         }
-        m.history = mergedHistory(a.history, b.history)
+        // The later piece's letters are in its own roles: upper case is its originator's.
+        m.history = mergedHistory(a.history, b.originator == a.originator ? b.history : swappedCase(b.history))
         m.toServer = a.toServer.merged(with: b.toServer)
         m.toClient = a.toClient.merged(with: b.toClient)
         m.closeFrame = a.closeFrame ?? b.closeFrame
@@ -48,6 +55,8 @@ extension ConnectionSummary {
             : (a.maxIdle >= b.maxIdle ? a.maxIdleEndFrame : b.maxIdleEndFrame)
         m.initialRTT = a.initialRTT ?? b.initialRTT
         m.ackRTT = a.ackRTT.merged(with: b.ackRTT)
+        m.lastDataTime = b.lastDataTime ?? a.lastDataTime
+        m.application = swapped ? a.application.merged(withSwapped: b.application) : a.application.merged(with: b.application)
         return m
     }
 
@@ -55,6 +64,44 @@ extension ConnectionSummary {
     /// earlier one does not have (its own '^' flip marker dropped).
     static func mergedHistory(_ a: String, _ b: String) -> String {
         a + b.filter { $0 != "^" && !a.contains($0) }
+    }
+
+    /// A history with originator's and responder's letters exchanged (upper ↔ lower case).
+    static func swappedCase(_ h: String) -> String {
+        String(h.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })
+    }
+}
+
+extension ApplicationObservation {
+    /// The earlier piece's observation followed by the later one's: first occurrences from the
+    /// earlier, last ones (commands, replies, data frames, the latest guess) from the later.
+    func merged(with o: ApplicationObservation) -> ApplicationObservation {
+        var m = self
+        m.guess = o.guess ?? guess
+        if o.lastClientCommandFrame != nil {
+            m.lastClientCommand = o.lastClientCommand
+            m.lastClientCommandFrame = o.lastClientCommandFrame
+        }
+        m.lastClientCommandTime = o.lastClientCommandTime ?? lastClientCommandTime
+        m.dataTerminatorFrame = o.dataTerminatorFrame ?? dataTerminatorFrame
+        if o.lastServerReplyFrame != nil {
+            m.lastServerReply = o.lastServerReply
+            m.lastServerReplyFrame = o.lastServerReplyFrame
+        }
+        m.tlsClientHelloFrame = tlsClientHelloFrame ?? o.tlsClientHelloFrame
+        m.tlsServerHelloFrame = tlsServerHelloFrame ?? o.tlsServerHelloFrame
+        m.lastClientDataFrame = o.lastClientDataFrame ?? lastClientDataFrame
+        m.lastServerDataFrame = o.lastServerDataFrame ?? lastServerDataFrame
+        return m
+    }
+
+    /// The same when the later piece took the roles the other way round: only its data frames
+    /// are used (its "client" payload came from the server).
+    func merged(withSwapped o: ApplicationObservation) -> ApplicationObservation {
+        var m = self
+        m.lastClientDataFrame = o.lastServerDataFrame ?? lastClientDataFrame
+        m.lastServerDataFrame = o.lastClientDataFrame ?? lastServerDataFrame
+        return m
     }
 }
 
