@@ -56,22 +56,43 @@ enum FileHandleStderr {
 }
 
 enum FileHandleStdout {
-    /// Copies a file to standard output in 1 MiB pieces.
-    static func copy(contentsOf url: URL) throws {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { write(chunk) }
-    }
-
-    static func write(_ data: Data) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { return }
-                offset += n
+    /// Copies a file to standard output: by sendfile(2), in the kernel, where stdout allows it
+    /// (a file, a pipe, /dev/null), else through one reused 1 MiB buffer. A failed write (a full
+    /// disk, a closed pipe) is an error naming the file, not a silently shortened output.
+    static func copy(contentsOf url: URL) throws(CasebookError) {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+        var left = Int(info.st_size)
+        while left > 0 {
+            let n = sendfile(1, fd, nil, left)
+            if n > 0 { left -= n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EINVAL || errno == ENOSYS) { break } // stdout does not take sendfile
+            throw writeError(url, n == 0 ? "the file ended early" : String(cString: strerror(errno)))
+        }
+        guard left > 0 else { return }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+            if n == 0 { return }
+            var done = 0
+            while done < n {
+                let w = Glibc.write(1, buffer.baseAddress! + done, n - done)
+                if w < 0 && errno == EINTR { continue }
+                if w <= 0 { throw writeError(url, String(cString: strerror(errno))) }
+                done += w
             }
         }
+    }
+
+    private static func writeError(_ url: URL, _ reason: String) -> CasebookError {
+        CasebookError("standard output: writing \(url.lastPathComponent) failed (\(reason))")
     }
 }
 

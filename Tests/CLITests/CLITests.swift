@@ -16,7 +16,7 @@ final class CLITests: XCTestCase {
         return candidates.last!.appendingPathComponent("casebook")
     }
 
-    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    func run(_ args: [String], env: [String: String] = [:], stdout: FileHandle? = nil) throws -> Result {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -26,9 +26,10 @@ final class CLITests: XCTestCase {
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out
+        p.standardOutput = stdout ?? out
         p.standardError = err
         try p.run()
+        if stdout != nil { try out.fileHandleForWriting.close() }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
@@ -51,6 +52,23 @@ final class CLITests: XCTestCase {
         // CASE may also be a path.
         r = try run(["note", root + "/ticket-123", "server", "team", "notified"])
         XCTAssertEqual(r.code, 0, r.err)
+    }
+
+    /// `analyze --json` hands over the document file byte for byte (through a pipe here); a
+    /// stdout that cannot take it (a full disk) is an error line and exit code 1.
+    func testAnalyzeJSONCopiesTheDocumentAndReportsAFailedWrite() throws {
+        let root = try Fixtures.scratch().path
+        _ = try run(["new", "c", "--root", root])
+        _ = try run(["attach", "c", Fixtures.lab("basic/client.pcap"), "--root", root])
+        var r = try run(["analyze", "c", "--json", "--root", root])
+        XCTAssertEqual(r.code, 0, r.err)
+        let file = try String(contentsOfFile: root + "/c/analysis/analysis.json", encoding: .utf8)
+        XCTAssertEqual(r.out, file)
+        XCTAssertTrue(r.out.contains("\"tcp_connections\" : 3"), r.out)
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { throw XCTSkip("no /dev/full on this system") }
+        r = try run(["analyze", "c", "--json", "--root", root], stdout: full)
+        XCTAssertEqual(r.code, 1)
+        XCTAssertEqual(r.err, "casebook: standard output: writing analysis.json failed (No space left on device)\n")
     }
 
     func testErrorsAreOneLineWithTheRightExitCode() throws {
