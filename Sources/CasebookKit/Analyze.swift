@@ -12,27 +12,28 @@ extension Casebook {
     /// CASE/analysis/analysis.json (and its cache key beside it). A result whose cache key
     /// (casebook build, attachments, aliases) still matches is reused instead of recomputed.
     public func analyze(case reference: String, progress: ((String) -> Void)? = nil) throws(CasebookError) -> AnalysisDocument {
-        let (ws, key) = try cacheState(reference)
+        let (ws, manifest, key) = try cacheState(reference)
         if Self.cacheIsCurrent(ws, key: key),
            let data = try? Data(contentsOf: Self.documentURL(ws)),
            let cached = try? JSONDecoder().decode(AnalysisDocument.self, from: data), cached.cacheKey == key {
             return cached
         }
-        return try run(ws, key: key, progress: progress)
+        return try run(ws, manifest: manifest, key: key, progress: progress)
     }
 
     /// Makes sure CASE/analysis/analysis.json is current and returns its location (for `--json`,
     /// which copies the file out without decoding it).
     public func analysisJSON(case reference: String, progress: ((String) -> Void)? = nil) throws(CasebookError) -> URL {
-        let (ws, key) = try cacheState(reference)
-        if !Self.cacheIsCurrent(ws, key: key) { _ = try run(ws, key: key, progress: progress, needsDocument: false) }
+        let (ws, manifest, key) = try cacheState(reference)
+        if !Self.cacheIsCurrent(ws, key: key) { _ = try run(ws, manifest: manifest, key: key, progress: progress, needsDocument: false) }
         return Self.documentURL(ws)
     }
 
-    private func cacheState(_ reference: String) throws(CasebookError) -> (CaseWorkspace, String) {
+    /// The case, its manifest (read once: the YAML decoding is a few milliseconds) and its cache key.
+    private func cacheState(_ reference: String) throws(CasebookError) -> (CaseWorkspace, Manifest, String) {
         let ws = try locate(reference)
         let manifest = try wrapped { try ws.loadManifest() }
-        return (ws, Self.cacheKey(manifest))
+        return (ws, manifest, Self.cacheKey(manifest))
     }
 
     static func documentURL(_ ws: CaseWorkspace) -> URL { ws.analysisDirectory.appendingPathComponent("analysis.json") }
@@ -46,8 +47,8 @@ extension Casebook {
     /// Analyses the case and writes the document. The connections are streamed from the traces'
     /// compact stores into the file; they are made into entries in memory only when the caller
     /// wants the document back (`needsDocument`).
-    private func run(_ ws: CaseWorkspace, key: String, progress: ((String) -> Void)?, needsDocument: Bool = true) throws(CasebookError) -> AnalysisDocument {
-        let manifest = try wrapped { try ws.loadManifest() }
+    private func run(_ ws: CaseWorkspace, manifest: Manifest, key: String, progress: ((String) -> Void)?,
+                     needsDocument: Bool = true) throws(CasebookError) -> AnalysisDocument {
         var results: [DocumentBuilder.TraceResult] = []
         for attachment in manifest.attachments where attachment.kind == .trace {
             let path = ws.evidenceDirectory.appendingPathComponent(attachment.stored).path
