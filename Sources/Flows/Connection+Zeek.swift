@@ -150,8 +150,10 @@ extension Connection {
     }
 
     private func transition(_ d: Int, _ s: EndpointState) {
-        endpoints[d].prevState = endpoints[d].state
-        endpoints[d].state = s
+        endpoints.withBoth(d) { e, _ in
+            e.prevState = e.state
+            e.state = s
+        }
     }
 
     private func updateStateMachine(direction d: Int, syn: Bool, fin: Bool, rst: Bool, ack: Bool, len: UInt32, seq: UInt32) {

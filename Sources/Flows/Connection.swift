@@ -76,13 +76,16 @@ final class Connection {
         packets += 1
         lastFrame = f.number
         lastTime = f.timestamp
-        if tcp.flags.contains(.ack) && !tcp.flags.contains(.rst),
-           stats[1 - d].peerMaxAck.map({ Seq.gt(tcp.acknowledgementNumber, $0) }) ?? true {
-            stats[1 - d].peerMaxAck = tcp.acknowledgementNumber
-        }
         if tcp.segmentLength > 0 { lastDataTime = f.timestamp }
-        Self.count(tcp, into: &stats[d], frame: f.number, flags: flags, window: window)
-        if let ip = p.ip, ip.version == 4 { stats[d].ipIDs.add(ip.identification, dontFragment: ip.dontFragment) }
+        // Both directions' summaries in place, through one inlined access.
+        stats.withBoth(d) { mine, peer in
+            if tcp.flags.contains(.ack) && !tcp.flags.contains(.rst),
+               peer.peerMaxAck.map({ Seq.gt(tcp.acknowledgementNumber, $0) }) ?? true {
+                peer.peerMaxAck = tcp.acknowledgementNumber
+            }
+            Self.count(tcp, into: &mine, frame: f.number, flags: flags, window: window)
+            if let ip = p.ip, ip.version == 4 { mine.ipIDs.add(ip.identification, dontFragment: ip.dontFragment) }
+        }
         let fl = tcp.flags
         if (fl.contains(.fin) || fl.contains(.rst)) && closeFrame == nil {
             closeFrame = f.number

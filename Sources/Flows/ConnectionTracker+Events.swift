@@ -51,7 +51,7 @@ extension ConnectionTracker {
             if events.oversized.count < 20 { events.oversized.append(record()) }
         }
         if conn.checksumSamples[d] < 4 || oversized {
-            conn.checksumSamples[d] += 1
+            conn.checksumSamples.set(d, conn.checksumSamples[d] + 1)
             if let ok = Checksum.tcpIsValid(p) {
                 // Kept in the sender's host record (no hash lookup); gathered by `finish()`.
                 host.checksums.checked += 1

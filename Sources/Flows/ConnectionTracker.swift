@@ -117,10 +117,10 @@ public struct ConnectionTracker {
         if conn.packets == 0 { conn.chooseOrigin(tcp, direction: d) }
         // Host bookkeeping through the connection's cached record: no hash lookup per packet.
         let host: HostRecord
-        if let h = conn.hostRecords[d] { host = h } else { host = hosts.record(for: ip.source); conn.hostRecords[d] = host }
+        if let h = conn.hostRecords[d] { host = h } else { host = hosts.record(for: ip.source); conn.hostRecords.set(d, host) }
         let ipID: UInt16? = ip.version == 4 ? ip.identification : nil
         host.record(ttl: ip.ttl, id: ipID, mac: p.ethernet?.source, previousIDOnConnection: conn.lastIPID[d])
-        conn.lastIPID[d] = ipID
+        conn.lastIPID.set(d, ipID)
         // The segment as the rules' event lists keep it; built only for the few packets kept.
         let stream = conn.stream
         func record() -> SegmentRecord {
@@ -149,13 +149,13 @@ public struct ConnectionTracker {
            let synSeq = conn.lastPureSYNSeq[1 - d], tcp.acknowledgementNumber != synSeq &+ 1 {
             result.flags.insert(.challengeAck)
         }
-        conn.lastWasPureSYN[d] = pureSYN
-        if fl.contains(.syn) { conn.sentSYN[d] = true }
+        conn.lastWasPureSYN.set(d, pureSYN)
+        if fl.contains(.syn) { conn.sentSYN.set(d, true) }
         if pureSYN {
-            conn.lastPureSYNSeq[d] = tcp.sequenceNumber
+            conn.lastPureSYNSeq.set(d, tcp.sequenceNumber)
             if conn.firstPureSYNDirection == nil { conn.firstPureSYNDirection = d }
         }
-        if fl.contains(.syn) && fl.contains(.ack) { conn.sentSynAck[d] = true }
+        if fl.contains(.syn) && fl.contains(.ack) { conn.sentSynAck.set(d, true) }
         conn.zeekProcess(tcp, direction: d)
         inspect(p, tcp, ip, record: record, conn: conn, host: host, direction: d)
         if result.flags.contains(.challengeAck) && events.challengeAcks.count < TraceEvents.limit {
@@ -229,10 +229,17 @@ public struct ConnectionTracker {
     /// for `attemptIdle` seconds. A late packet continues a released stream in a new record; the
     /// pieces are merged at the end (``ConnectionSummary/merged(_:_:)``). Established connections
     /// stay live however long they are idle: their state cannot be summarised without loss.
+    @inline(__always)
     private mutating func sweep(now: Timestamp) {
+        // Inlined: the check every packet makes; the sweep itself once per trace second.
         let ns = now.nanoseconds
         if let last = lastSweep, ns &- last < 1_000_000_000 { return }
         lastSweep = ns
+        sweepDue(now: now, ns: ns)
+    }
+
+    @inline(never)
+    private mutating func sweepDue(now: Timestamp, ns: Int64) {
         // Due by the time they were queued or last looked at; a connection with packets since
         // then goes back in, due its last packet + releaseAfter.
         while let c = closing.popDue(now: ns) {

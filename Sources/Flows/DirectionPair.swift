@@ -23,6 +23,13 @@ struct DirectionPair<Value> {
         }
     }
 
+    /// `self[direction] = value` without the subscript's modify coroutine (which the optimizer
+    /// leaves as a call, and for large values a costly one).
+    @inline(__always)
+    mutating func set(_ direction: Int, _ value: Value) {
+        if direction == 0 { first = value } else { second = value }
+    }
+
     /// Both values in place: `body(&self[direction], &self[1 - direction])`.
     @inline(__always)
     mutating func withBoth<R>(_ direction: Int, _ body: (inout Value, inout Value) -> R) -> R {
