@@ -98,6 +98,7 @@ public struct ConnectionTracker {
                 conn.flows[d].nextSeq = f.nextSeq
                 conn.flows[d].maxSeqToBeAcked = f.maxSeqToBeAcked
             }
+            keepLiveTableSparse()
             live[key] = conn
         } else {
             conn = newConnection(key)
@@ -214,8 +215,16 @@ public struct ConnectionTracker {
     private mutating func newConnection(_ key: ConversationKey) -> Connection {
         let c = Connection(key: key, stream: streamCount)
         streamCount += 1
+        keepLiveTableSparse()
         live[key] = c
         return c
+    }
+
+    /// The live table at most 3/8 full (a Dictionary grows only at 3/4): a lookup, once per
+    /// packet, then probes about 1.3 buckets instead of about 3.
+    @inline(__always)
+    private mutating func keepLiveTableSparse() {
+        if live.count * 2 >= live.capacity { live.reserveCapacity(max(64, live.capacity * 2)) }
     }
 
     private mutating func finish(_ conn: Connection) {
