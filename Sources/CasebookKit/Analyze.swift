@@ -137,7 +137,7 @@ extension Casebook {
             if !packet.problems.isEmpty {
                 for n in packet.problems.names { decodeProblems[n, default: 0] += 1 }
             }
-            tracker.track(packet)
+            tracker.track(&packet)
             if let progress, packets % 1_000_000 == 0 { progress("\(name): \(packets / 1_000_000)M packets, \(tracker.liveConnections) live connections") }
         }
         let connections = tracker.finish()

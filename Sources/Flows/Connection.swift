@@ -58,9 +58,9 @@ final class Connection {
         self.stream = stream
     }
 
-    /// Packet bookkeeping common to every segment.
-    func count(_ p: Packet, _ tcp: TCPHeader, direction d: Int, flags: AnalysisFlags, window: Int) {
-        let f = p.frame
+    /// Packet bookkeeping common to every segment (given the frame and headers, not the packet:
+    /// passing the 620-byte packet along cost a copy of it).
+    func count(_ f: Frame, _ ip: IPHeader, _ tcp: TCPHeader, direction d: Int, flags: AnalysisFlags, window: Int) {
         if packets == 0 {
             firstFrame = f.number
             startTime = f.timestamp
@@ -84,7 +84,7 @@ final class Connection {
                 peer.peerMaxAck = tcp.acknowledgementNumber
             }
             Self.count(tcp, into: &mine, frame: f.number, flags: flags, window: window)
-            if let ip = p.ip, ip.version == 4 { mine.ipIDs.add(ip.identification, dontFragment: ip.dontFragment) }
+            if ip.version == 4 { mine.ipIDs.add(ip.identification, dontFragment: ip.dontFragment) }
         }
         let fl = tcp.flags
         if (fl.contains(.fin) || fl.contains(.rst)) && closeFrame == nil {
@@ -98,8 +98,8 @@ final class Connection {
             if handshake.synFrame == nil {
                 handshake.synFrame = f.number
                 handshake.synTime = f.timestamp
-                handshake.synTTL = p.ip?.ttl
-                handshake.synIPID = p.ip?.version == 4 ? p.ip?.identification : nil
+                handshake.synTTL = ip.ttl
+                handshake.synIPID = ip.version == 4 ? ip.identification : nil
                 handshakeSYNDirection = d
             } else if d == handshakeSYNDirection && handshake.synAckFrame == nil {
                 handshake.synRetransmissions += 1
@@ -108,8 +108,8 @@ final class Connection {
             if handshake.synAckFrame == nil && (handshakeSYNDirection == nil || handshakeSYNDirection != d) {
                 handshake.synAckFrame = f.number
                 handshake.synAckTime = f.timestamp
-                handshake.synAckTTL = p.ip?.ttl
-                handshake.synAckIPID = p.ip?.version == 4 ? p.ip?.identification : nil
+                handshake.synAckTTL = ip.ttl
+                handshake.synAckIPID = ip.version == 4 ? ip.identification : nil
             }
         } else if fl.contains(.ack) && !fl.contains(.rst) && handshake.synAckFrame != nil && handshake.ackFrame == nil
                     && d != (handshakeSYNDirection.map { 1 - $0 } ?? -1) {

@@ -36,7 +36,8 @@ extension ConnectionTracker {
     func recentSYN(_ k: SYNKey) -> SegmentRecord? { recentSYNs[k] ?? olderSYNs[k] }
 
     /// Payload, checksum and size observations for one segment.
-    mutating func inspect(_ p: Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: () -> SegmentRecord, conn: Connection,
+    /// (`inout` only so the packet is not copied to be passed; it is not changed.)
+    mutating func inspect(_ p: inout Packet, _ tcp: TCPHeader, _ ip: IPHeader, record: () -> SegmentRecord, conn: Connection,
                           host: HostRecord, direction d: Int) {
         let clientDir = conn.firstPureSYNDirection ?? conn.origin
         if tcp.segmentLength > 0 && p.capturedPayloadLength > 0 {

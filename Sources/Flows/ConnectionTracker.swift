@@ -53,7 +53,8 @@ public struct ConnectionTracker {
 
     /// Analyses one packet. Returns the segment analysis for TCP (nil for other packets).
     public mutating func process(_ p: Packet) -> SegmentAnalysis? {
-        guard let (conn, d, result, lengthKnown) = analyze(p) else { return nil }
+        var p = p
+        guard let (conn, d, result, lengthKnown) = analyze(&p) else { return nil }
         let clientDir = conn.firstPureSYNDirection ?? conn.origin
         return SegmentAnalysis(
             stream: conn.stream, fromServer: d != clientDir, relativeSeq: result.relativeSeq,
@@ -64,18 +65,20 @@ public struct ConnectionTracker {
     }
 
     /// ``process(_:)`` for a pass that wants only the summaries and events, not each segment's
-    /// analysis (`analyze`): the same work, without building the per-segment result.
-    public mutating func track(_ p: Packet) {
-        _ = analyze(p)
+    /// analysis (`analyze`): the same work, without building the per-segment result. The packet
+    /// is taken `inout` though it is only read: passed by value, the caller copied all 620 bytes
+    /// of it every frame.
+    public mutating func track(_ p: inout Packet) {
+        _ = analyze(&p)
     }
 
     /// The work of ``process(_:)``: the packet's connection, direction and Wireshark result.
     @inline(__always)
-    private mutating func analyze(_ p: Packet) -> (Connection, Int, Connection.WiresharkResult, Bool)? {
+    private mutating func analyze(_ p: inout Packet) -> (Connection, Int, Connection.WiresharkResult, Bool)? {
         guard let ip = p.ip else { return nil }
         guard let tcp = p.tcp else {
-            hosts.observe(p)
-            if let m = p.icmp { recordICMP(m, ip, p) }
+            hosts.observe(ip, mac: p.ethernet?.source)
+            if let m = p.icmp { recordICMP(m, ip, p.frame) }
             return nil
         }
         let src = Endpoint(ip.source, tcp.sourcePort), dst = Endpoint(ip.destination, tcp.destinationPort)
@@ -123,12 +126,12 @@ public struct ConnectionTracker {
         host.record(ttl: ip.ttl, id: ipID, mac: p.ethernet?.source, previousIDOnConnection: conn.lastIPID[d])
         conn.lastIPID.set(d, ipID)
         // The segment as the rules' event lists keep it; built only for the few packets kept.
-        let stream = conn.stream
+        let stream = conn.stream, frameNumber = p.frame.number, time = p.frame.timestamp, mac = p.ethernet?.source
         func record() -> SegmentRecord {
             SegmentRecord(
-                frame: p.frame.number, time: p.frame.timestamp, stream: stream, source: src, destination: dst,
+                frame: frameNumber, time: time, stream: stream, source: src, destination: dst,
                 flags: fl, seq: tcp.sequenceNumber, ack: tcp.acknowledgementNumber, ttl: ip.ttl, ipID: ip.identification,
-                mac: p.ethernet?.source, length: tcp.segmentLength, window: Int(tcp.window), dontFragment: ip.dontFragment)
+                mac: mac, length: tcp.segmentLength, window: Int(tcp.window), dontFragment: ip.dontFragment)
         }
         if fl.contains(.syn) || fl.contains(.rst) { noteHandshake(record(), conn: conn, key: key, direction: d) }
         let now = p.frame.timestamp.nanoseconds
@@ -158,14 +161,14 @@ public struct ConnectionTracker {
         }
         if fl.contains(.syn) && fl.contains(.ack) { conn.sentSynAck.set(d, true) }
         conn.zeekProcess(tcp, direction: d)
-        inspect(p, tcp, ip, record: record, conn: conn, host: host, direction: d)
+        inspect(&p, tcp, ip, record: record, conn: conn, host: host, direction: d)
         if result.flags.contains(.challengeAck) && events.challengeAcks.count < TraceEvents.limit {
             events.challengeAcks.append(record())
         }
         if result.flags.isAnyRetransmission && tcp.segmentLength > 0 && events.retransmissions.count < TraceEvents.limit {
             events.retransmissions.append(record())
         }
-        conn.count(p, tcp, direction: d, flags: result.flags, window: result.window)
+        conn.count(p.frame, ip, tcp, direction: d, flags: result.flags, window: result.window)
         if result.ackedFrame != nil && result.ackRTT > 0 { conn.ackRTT.add(Double(result.ackRTT) / 1e9) }
         // Release once settled: both sides closed, or reset after the handshake completed. A RST
         // during the handshake may be followed by retried SYNs that still belong to this stream.
@@ -178,7 +181,7 @@ public struct ConnectionTracker {
         return (conn, d, result, lengthKnown)
     }
 
-    private mutating func recordICMP(_ m: ICMPMessage, _ ip: IPHeader, _ p: Packet) {
+    private mutating func recordICMP(_ m: ICMPMessage, _ ip: IPHeader, _ frame: Frame) {
         guard m.isError, let q = m.quotedIP, q.protocolNumber == .tcp,
               let sp = m.quotedSourcePort, let dp = m.quotedDestinationPort else { return }
         let qs = Endpoint(q.source, sp), qd = Endpoint(q.destination, dp)
@@ -190,7 +193,7 @@ public struct ConnectionTracker {
         let stream = live[key]?.stream ?? released[key]?.stream
         if events.icmpErrors.count < TraceEvents.limit {
             events.icmpErrors.append(ICMPErrorRecord(
-                frame: p.frame.number, time: p.frame.timestamp, reporter: ip.source, ttl: ip.ttl, isV6: m.isV6,
+                frame: frame.number, time: frame.timestamp, reporter: ip.source, ttl: ip.ttl, isV6: m.isV6,
                 type: m.type, code: m.code, mtu: m.mtu, quotedSource: qs, quotedDestination: qd,
                 quotedSeq: m.quotedSequenceNumber, stream: stream))
         }

@@ -120,10 +120,9 @@ public struct HostTable: @unchecked Sendable {
     }
 
     /// Packets that belong to no TCP connection (UDP, ICMP, …) are recorded here.
-    mutating func observe(_ p: Packet) {
-        guard let ip = p.ip else { return }
+    mutating func observe(_ ip: IPHeader, mac: MACAddress?) {
         record(for: ip.source).record(ttl: ip.ttl, id: ip.version == 4 ? ip.identification : nil,
-                                      mac: p.ethernet?.source, previousIDOnConnection: nil)
+                                      mac: mac, previousIDOnConnection: nil)
     }
 
     public var hosts: [IPAddress: HostObservation] { records.mapValues(\.snapshot) }
