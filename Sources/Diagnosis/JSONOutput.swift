@@ -233,6 +233,7 @@ final class ByteBuffer {
 
     /// `,` (when `comma`), a newline, `indent` spaces and `"key" : `, in one reservation: the
     /// start of every field of an object. Spaces and key bytes go in 8-byte stores.
+    @inline(__always) // at each call site the key's length is a constant: the copy unrolls
     func appendFieldStart(comma: Bool, indent: Int, key k: UnsafeRawBufferPointer) {
         reserve(k.count + indent + 16)
         var p = UnsafeMutableRawPointer(base + count)
