@@ -274,7 +274,8 @@ public struct ConnectionTracker {
 
     static let idleScanInterval = 10.0
 
-    private var releaseAfterNanoseconds: Int64 { Int64(releaseAfter * 1e9) }
+    /// `releaseAfter` in nanoseconds, at most ~285 years (a larger value would not fit).
+    private var releaseAfterNanoseconds: Int64 { Int64(max(0, min(releaseAfter, 9e9)) * 1e9) }
 
     private mutating func release(_ c: Connection) {
         keepSummary(c.summary())
