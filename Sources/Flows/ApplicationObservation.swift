@@ -34,7 +34,11 @@ public struct ApplicationObservation: Sendable, Equatable {
     }
 
     static let smtpCommands = ["EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"].map { Array($0.utf8) }
-    static let httpStatusPrefix = Array("HTTP/".utf8)
+    /// Does the payload start with "HTTP/" (a status line)? Four bytes compared as one word:
+    /// nearly every segment a server sends is looked at.
+    static func startsWithHTTPStatus(_ p: UnsafeRawBufferPointer) -> Bool {
+        p.count >= 5 && p.loadUnaligned(as: UInt32.self) == UInt32(littleEndian: 0x5054_5448) && p[4] == UInt8(ascii: "/")
+    }
     static let httpVersionMarker = Array(" HTTP/".utf8)
 
     /// Whether the payload's first line (up to CR or LF, at most the 200 bytes ``line(_:)``
@@ -111,7 +115,7 @@ public struct ApplicationObservation: Sendable, Equatable {
             if tlsServerHelloFrame == nil { tlsServerHelloFrame = frame }
             return
         }
-        let isHTTP = Self.starts(p, with: Self.httpStatusPrefix, caseInsensitive: false)
+        let isHTTP = Self.startsWithHTTPStatus(p)
         let isSMTP = p.count >= 4 && (0x30...0x39).contains(p[0]) && (0x30...0x39).contains(p[1]) && (0x30...0x39).contains(p[2])
             && (p[3] == 0x20 || p[3] == 0x2D)
         if isHTTP || isSMTP, let l = Self.line(p) {
