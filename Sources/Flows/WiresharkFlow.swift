@@ -109,13 +109,15 @@ struct UnackedSegments {
     private mutating func acknowledgeInOrder(_ ack: UInt32) -> (frame: Int, time: Int64)? {
         var result: (Int, Int64)?
         var i = head
-        items.withUnsafeMutableBufferPointer { b in
+        var split = false
+        // Read only (no uniqueness check of the array); the one write, a split segment, after.
+        items.withUnsafeBufferPointer { b in
             while i < b.count {
                 let s = b[i]
                 if ack == s.nextSeq {
                     result = (s.frame, s.time)
                 } else if Seq.gt(ack, s.seq) && Seq.le(ack, s.nextSeq) {
-                    b[i].seq = ack // partly acked; the rest start later
+                    split = true // partly acked; the rest start later
                     return
                 } else if Seq.gt(s.nextSeq, ack) {
                     return // starts at or after the ACK, as do the rest
@@ -123,6 +125,7 @@ struct UnackedSegments {
                 i += 1
             }
         }
+        if split { items[i].seq = ack }
         if i > head {
             head = i
             trimFront()
