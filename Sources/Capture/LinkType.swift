@@ -3,35 +3,37 @@
 /// Open set: unknown values survive so they can be reported. Names follow libpcap's DLT names
 /// as capinfos/tcpdump print them (https://www.tcpdump.org/linktypes.html).
 public struct LinkType: Hashable, Sendable, CustomStringConvertible {
+    // The constants are inlinable computed values, not stored globals: a global's lazy
+    // initialisation check ran for every frame the decoder switched on.
     public var rawValue: UInt32
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// BSD loopback: 4-byte address family in the capturing host's byte order.
-    public static let null = LinkType(rawValue: 0)
+    @inlinable public static var null: LinkType { LinkType(rawValue: 0) }
     /// IEEE 802.3 Ethernet.
-    public static let ethernet = LinkType(rawValue: 1)
+    @inlinable public static var ethernet: LinkType { LinkType(rawValue: 1) }
     /// Cisco HDLC.
-    public static let ciscoHDLC = LinkType(rawValue: 104)
+    @inlinable public static var ciscoHDLC: LinkType { LinkType(rawValue: 104) }
     /// Raw IP (DLT_RAW as written on some BSDs).
-    public static let rawBSD12 = LinkType(rawValue: 12)
+    @inlinable public static var rawBSD12: LinkType { LinkType(rawValue: 12) }
     /// Raw IP (DLT_RAW on BSD/OS).
-    public static let rawBSD14 = LinkType(rawValue: 14)
+    @inlinable public static var rawBSD14: LinkType { LinkType(rawValue: 14) }
     /// LINKTYPE_RAW: raw IPv4 or IPv6, version from the first nibble.
-    public static let raw = LinkType(rawValue: 101)
+    @inlinable public static var raw: LinkType { LinkType(rawValue: 101) }
     /// OpenBSD loopback: 4-byte address family in network byte order.
-    public static let loop = LinkType(rawValue: 108)
+    @inlinable public static var loop: LinkType { LinkType(rawValue: 108) }
     /// Linux cooked capture v1 (SLL).
-    public static let linuxSLL = LinkType(rawValue: 113)
+    @inlinable public static var linuxSLL: LinkType { LinkType(rawValue: 113) }
     /// Per-Packet Information header.
-    public static let ppi = LinkType(rawValue: 192)
+    @inlinable public static var ppi: LinkType { LinkType(rawValue: 192) }
     /// Raw IPv4.
-    public static let ipv4 = LinkType(rawValue: 228)
+    @inlinable public static var ipv4: LinkType { LinkType(rawValue: 228) }
     /// Raw IPv6.
-    public static let ipv6 = LinkType(rawValue: 229)
+    @inlinable public static var ipv6: LinkType { LinkType(rawValue: 229) }
     /// Linux netfilter NFLOG.
-    public static let nflog = LinkType(rawValue: 239)
+    @inlinable public static var nflog: LinkType { LinkType(rawValue: 239) }
     /// Linux cooked capture v2 (SLL2).
-    public static let linuxSLL2 = LinkType(rawValue: 276)
+    @inlinable public static var linuxSLL2: LinkType { LinkType(rawValue: 276) }
 
     /// libpcap's DLT name, as capinfos and the contract's `link_types` use it.
     public var name: String {

@@ -34,7 +34,17 @@ public struct Packet {
     var tcpHeader = TCPHeader.zero
     var hasTCP = false
     public var udp: UDPHeader?
-    public var icmp: ICMPMessage?
+    /// The ICMP message, when there is one; unwrapped beside a flag too (clearing the optional
+    /// went through an out-of-line value-witness call every frame).
+    public var icmp: ICMPMessage? {
+        get { hasICMP ? icmpMessage : nil }
+        set {
+            if let newValue { icmpMessage = newValue }
+            hasICMP = newValue != nil
+        }
+    }
+    var icmpMessage = ICMPMessage(isV6: false, type: 0, code: 0, identifier: 0, sequence: 0)
+    var hasICMP = false
     /// Where the transport payload starts in `frame.bytes`, and how much of it was captured.
     public var payloadOffset = 0
     public var capturedPayloadLength = 0
@@ -60,7 +70,7 @@ public struct Packet {
         hasIP = false
         hasTCP = false
         udp = nil
-        icmp = nil
+        hasICMP = false
         payloadOffset = 0
         capturedPayloadLength = 0
         problems = []
