@@ -6,7 +6,8 @@ extension AnalysisDocument {
     }
 
     /// The document with its `connections` part taken from `connections` instead of the stored
-    /// array: a lazy sequence lets a caller stream tens of thousands of entries without holding them.
+    /// array: the entries are made one at a time from the traces' stores, so tens of thousands of
+    /// them are streamed without being held.
     public func write(to out: inout JSONOutput, connections: DocumentBuilder.ConnectionEntries) throws {
         try writeDocument(to: &out, connections: connections)
     }

@@ -1,6 +1,7 @@
 /// Two values of a connection, one per direction (0 = from `key.low`, 1 = from `key.high`),
 /// stored inline: no heap array per field, no copy-on-write check per packet, and `pair[d].x += 1`
-/// mutates in place.
+/// mutates in place. That goes through the subscript's modify coroutine, which the optimizer
+/// leaves as a call: per-packet code uses ``withBoth(_:_:)`` and ``set(_:_:)`` instead.
 struct DirectionPair<Value> {
     var first: Value
     var second: Value

@@ -25,13 +25,13 @@ public struct IPHeader: Hashable, Sendable {
 
     /// Bytes after the IP header(s) according to the header's length fields.
     public var payloadLength: Int { max(0, totalLength - headerLength) }
+    public var isFragment: Bool { moreFragments || fragmentOffset > 0 }
 
     /// A header of zeros, for storage that is decoded into.
     static let zero = IPHeader(
         version: 0, source: .v4(0), destination: .v4(0), ttl: 0, identification: 0, dontFragment: false,
         moreFragments: false, fragmentOffset: 0, totalLength: 0, headerLength: 0, protocolNumber: IPProtocol(rawValue: 0),
         ecn: 0, hasOptions: false, checksum: 0)
-    public var isFragment: Bool { moreFragments || fragmentOffset > 0 }
 }
 
 enum IPDecoder {
@@ -41,8 +41,8 @@ enum IPDecoder {
         return decode(b, at: offset, into: &h, problems: &problems) ? h : nil
     }
 
-    /// Decodes into `h` (a packet's own storage: no header value copied out and in); false when
-    /// there is no header to decode, `h` then undefined.
+    /// Decodes into `h` (a packet's own storage: no header value copied out and in); false, and
+    /// `h` untouched, when there is no header to decode.
     static func decode(_ b: UnsafeRawBufferPointer, at offset: Int, into h: inout IPHeader, problems: inout PacketProblems) -> Bool {
         guard let first = b.getUInt8(at: offset) else {
             problems.insert(.truncatedIPHeader)
