@@ -289,3 +289,29 @@ final class CloseReleaseTests: XCTestCase {
         XCTAssertEqual(q.count, 0)
     }
 }
+
+/// TCP checksums are sampled: four segments a direction, every oversized one, and no more from a
+/// sender once 64 of its sampled checksums were all correct.
+final class ChecksumSampleTests: XCTestCase {
+    func testACleanSenderIsNotSampledPastSixtyFour() throws {
+        var capped = 0
+        for path in ConnectionStoreTests.captures() {
+            guard let trace = try? TraceFile(path: path) else { continue }
+            var reader = trace.makeReader()
+            var tracker = ConnectionTracker()
+            while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
+            _ = tracker.finish()
+            guard tracker.events.oversizedCount == 0 else { continue }
+            for (host, sample) in tracker.events.checksums where sample.bad == 0 {
+                XCTAssertLessThanOrEqual(sample.checked, 64, "\(path) \(host)")
+                if sample.checked == 64 { capped += 1 }
+            }
+        }
+        // The lab captures are too short to reach the cap; the corpus has senders that do.
+        let corpus = Fixtures.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        guard FileManager.default.fileExists(atPath: corpus.path) else {
+            throw XCTSkip("../shared/corpus is not beside the checkout: no capture long enough to reach the cap")
+        }
+        XCTAssertGreaterThan(capped, 0, "some sender reached the cap")
+    }
+}
