@@ -52,9 +52,9 @@ extension ConnectionTracker {
             if events.oversized.count < 20 { events.oversized.append(record()) }
         }
         // A sample: the first four segments of each direction, and every oversized one; a sender
-        // whose first 64 sampled checksums were all correct is not sampled further (it cannot
-        // reach the offload rule's half-bad threshold from there in any real capture, and a
-        // busy server's segments were 2% of the analysis time).
+        // whose first 64 sampled checksums were all correct is not sampled further (only as many
+        // wrong ones later could bring it to the offload rule's half-bad threshold, and a busy
+        // server's segments cost ~1% of the analysis).
         let settledClean = host.checksums.checked >= 64 && host.checksums.bad == 0
         if (conn.checksumSamples[d] < 4 && !settledClean) || oversized {
             conn.checksumSamples.set(d, conn.checksumSamples[d] + 1)
