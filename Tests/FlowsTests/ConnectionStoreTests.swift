@@ -22,11 +22,7 @@ final class ConnectionStoreTests: XCTestCase {
 
     /// Thousands of records span several 1 MiB blocks; every one reads back.
     func testAStoreLargerThanOneBlock() throws {
-        let trace = try TraceFile(path: Fixtures.lab("basic/client.pcap"))
-        var reader = trace.makeReader()
-        var tracker = ConnectionTracker()
-        while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
-        let three = Array(tracker.finish())
+        let three = try trackedSummaries(Fixtures.lab("basic/client.pcap")) { _ in }
         var many: [ConnectionSummary] = []
         for i in 0..<30_000 {
             var s = three[i % 3]
@@ -60,11 +56,7 @@ final class ConnectionStoreTests: XCTestCase {
     /// A spilling store keeps only its last block in memory and reads the rest from the
     /// (unlinked) spill file: every record, in and out of order, and after a reorder with merges.
     func testSpilledBlocksReadBack() throws {
-        let trace = try TraceFile(path: Fixtures.lab("basic/client.pcap"))
-        var reader = trace.makeReader()
-        var tracker = ConnectionTracker()
-        while let f = reader.next() { _ = tracker.process(PacketDecoder.decode(f)) }
-        let three = Array(tracker.finish())
+        let three = try trackedSummaries(Fixtures.lab("basic/client.pcap")) { _ in }
         var store = ConnectionStore()
         store.spillFullBlocks()
         var many: [ConnectionSummary] = []
