@@ -75,7 +75,6 @@ extension ConnectionSummary {
 }
 
 extension ConnectionHead {
-    /// The start of a compact record (``ConnectionSummary/encode(to:)``), the rest left unread.
     /// Only the stream and first frame at the start of a record (the finished connections'
     /// sort key): no timestamps or handshake decoded.
     static func sortKey(from r: inout CompactReader) -> (stream: Int, firstFrame: Int) {
@@ -87,6 +86,7 @@ extension ConnectionHead {
         return (stream, r.int())
     }
 
+    /// The start of a compact record (``ConnectionSummary/encode(to:)``), the rest left unread.
     static func decode(from r: inout CompactReader) -> ConnectionHead {
         let stream = r.int()
         let client = r.endpoint(), server = r.endpoint()

@@ -58,20 +58,25 @@ enum FileHandleStderr {
 enum FileHandleStdout {
     /// Copies a file to standard output: by sendfile(2), in the kernel, where stdout allows it
     /// (a file, a pipe, /dev/null), else through one reused 1 MiB buffer. A failed write (a full
-    /// disk, a closed pipe) is an error naming the file, not a silently shortened output.
+    /// disk) is an error naming the file, not a silently shortened output. (A reader that goes
+    /// away ends the process by SIGPIPE, as it ends `cat`.)
     static func copy(contentsOf url: URL) throws(CasebookError) {
+        func unreadable() -> CasebookError { CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+        func unwritable(_ reason: String) -> CasebookError {
+            CasebookError("standard output: writing \(url.lastPathComponent) failed (\(reason))")
+        }
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw unreadable() }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+        guard fstat(fd, &info) == 0 else { throw unreadable() }
         var left = Int(info.st_size)
         while left > 0 {
             let n = sendfile(1, fd, nil, left)
             if n > 0 { left -= n; continue }
             if n < 0 && errno == EINTR { continue }
             if n < 0 && (errno == EINVAL || errno == ENOSYS) { break } // stdout does not take sendfile
-            throw writeError(url, n == 0 ? "the file ended early" : String(cString: strerror(errno)))
+            throw unwritable(n == 0 ? "the file ended early" : String(cString: strerror(errno)))
         }
         guard left > 0 else { return }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -79,20 +84,16 @@ enum FileHandleStdout {
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw CasebookError("\(url.path): cannot be read (\(String(cString: strerror(errno))))") }
+            if n < 0 { throw unreadable() }
             if n == 0 { return }
             var done = 0
             while done < n {
                 let w = Glibc.write(1, buffer.baseAddress! + done, n - done)
                 if w < 0 && errno == EINTR { continue }
-                if w <= 0 { throw writeError(url, String(cString: strerror(errno))) }
+                if w <= 0 { throw unwritable(String(cString: strerror(errno))) }
                 done += w
             }
         }
-    }
-
-    private static func writeError(_ url: URL, _ reason: String) -> CasebookError {
-        CasebookError("standard output: writing \(url.lastPathComponent) failed (\(reason))")
     }
 }
 
