@@ -1,5 +1,7 @@
 import Capture
 @testable import Flows
+import Foundation
+import TestSupport
 import XCTest
 
 /// The server-side payload checks that run on nearly every segment a server sends.
@@ -18,6 +20,17 @@ final class ApplicationObservationTests: XCTestCase {
             XCTAssertNil(observe(other).lastServerReply, other)
             XCTAssertEqual(observe(other).lastServerDataFrame, 7, other)
         }
+    }
+
+    /// A real HTTP exchange (tcpdump's print-flags.pcap in ../shared/corpus): tshark shows the
+    /// response line "HTTP/1.1 200 OK" in frame 6.
+    func testTheStatusLineOfARealResponse() throws {
+        let path = Fixtures.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/tcpdump/print-flags.pcap").path
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("../shared/corpus is not beside the checkout") }
+        let c = try trackedSummaries(path) { _ in }
+        XCTAssertEqual(c.count, 1)
+        XCTAssertEqual(c[0].application.lastServerReply, "HTTP/1.1 200 OK")
+        XCTAssertEqual(c[0].application.lastServerReplyFrame, 6)
     }
 
     func testHTTPStatusPrefixNeedsAllFiveBytes() {
