@@ -19,6 +19,13 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     public init(nanoseconds: Int64) { self.init(seconds: 0, nanoseconds: nanoseconds) }
 
+    /// Seconds and a fraction already in 0 ..< 1_000_000_000 ns (no carrying: a reader's fast path).
+    @inline(__always)
+    init(seconds: Int64, fractionWithinSecond f: Int64) {
+        self.seconds = seconds
+        self.fraction = f
+    }
+
     public static func < (a: Timestamp, b: Timestamp) -> Bool {
         a.seconds != b.seconds ? a.seconds < b.seconds : a.fraction < b.fraction
     }

@@ -62,13 +62,14 @@ public enum DocumentBuilder {
                 guard let ttl = h.commonTTL else { continue }
                 let sighting = AnalysisDocument.HostSighting(
                     trace: t.entry.name, ttl: Int(ttl), initialTTL: HostObservation.initialTTL(for: ttl), hops: h.hops ?? 0,
-                    ttls: Dictionary(uniqueKeysWithValues: h.ttlCounts.map { ("\($0.key)", $0.value) }),
+                    ttls: Dictionary(uniqueKeysWithValues: h.ttlCounts.map { (String($0.key), $0.value) }),
                     packets: h.packets, ipID: h.ipIDBehaviour, macs: h.macs.map(\.description).sorted())
                 byAddress[h.address, default: []].append(sighting)
             }
         }
-        return byAddress.keys.sorted().map { a in
-            AnalysisDocument.HostEntry(address: a.description, alias: aliases[a.description], seen: byAddress[a]!)
+        return byAddress.sorted { $0.key < $1.key }.map { a, seen in
+            let text = a.description
+            return AnalysisDocument.HostEntry(address: text, alias: aliases[text], seen: seen)
         }
     }
 

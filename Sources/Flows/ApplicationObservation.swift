@@ -22,6 +22,12 @@ public struct ApplicationObservation: Sendable, Equatable {
 
     /// First line of a payload (up to 200 printable bytes), nil when it is not printable text.
     static func line(_ p: UnsafeRawBufferPointer) -> String? {
+        lineLength(p).map { text(p, $0) }
+    }
+
+    /// Length of the payload's first line (up to 200 printable bytes, before CR or LF); nil when
+    /// it is empty or not printable text. Printable ASCII only: a byte is a character.
+    static func lineLength(_ p: UnsafeRawBufferPointer) -> Int? {
         var end = 0
         while end < p.count && end < 200 {
             let b = p[end]
@@ -29,8 +35,11 @@ public struct ApplicationObservation: Sendable, Equatable {
             guard b >= 0x20 && b < 0x7F else { return nil }
             end += 1
         }
-        guard end > 0 else { return nil }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: p[0..<end]), as: UTF8.self)
+        return end > 0 ? end : nil
+    }
+
+    static func text(_ p: UnsafeRawBufferPointer, _ count: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: p[0..<count]), as: UTF8.self)
     }
 
     static let smtpCommands = ["EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT", "RSET", "STARTTLS", "AUTH"].map { Array($0.utf8) }
@@ -97,9 +106,9 @@ public struct ApplicationObservation: Sendable, Equatable {
         }
         // Only payloads that start like a command become strings (bulk data never does).
         if guess != .http, Self.smtpCommands.contains(where: { Self.starts(p, with: $0, caseInsensitive: true) }),
-           let l = Self.line(p), l.count <= 120 {
+           let n = Self.lineLength(p), n <= 120 {
             guess = .smtp
-            lastClientCommand = l
+            lastClientCommand = Self.text(p, n)
             lastClientCommandFrame = frame
         } else if guess != .smtp, Self.httpMethods.contains(where: { Self.starts(p, with: $0, caseInsensitive: false) }),
                   Self.firstLine(of: p, contains: Self.httpVersionMarker), let l = Self.line(p) {
@@ -118,8 +127,8 @@ public struct ApplicationObservation: Sendable, Equatable {
         let isHTTP = Self.startsWithHTTPStatus(p)
         let isSMTP = p.count >= 4 && (0x30...0x39).contains(p[0]) && (0x30...0x39).contains(p[1]) && (0x30...0x39).contains(p[2])
             && (p[3] == 0x20 || p[3] == 0x2D)
-        if isHTTP || isSMTP, let l = Self.line(p) {
-            lastServerReply = String(l.prefix(120))
+        if isHTTP || isSMTP, let n = Self.lineLength(p) {
+            lastServerReply = Self.text(p, min(n, 120))
             lastServerReplyFrame = frame
         }
     }
