@@ -29,6 +29,25 @@ public enum AtomicWrite {
         }
     }
 
+    /// ``write(to:_:)`` for a large file made in pieces: `body` gets a function that appends
+    /// bytes. Every MiB the part written so far is handed to the kernel to write back while the
+    /// rest is made, so the flush before the rename waits for the last part only (for the 31 MB
+    /// analysis of a 1 M-packet trace the flush alone took ~50 ms).
+    public static func stream(to url: URL, _ body: (_ append: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        try write(to: url) { handle in
+            final class Written { var bytes = 0, handedOver = 0 }
+            let fd = handle.fileDescriptor, written = Written()
+            try body { piece in
+                try handle.write(contentsOf: piece)
+                written.bytes += piece.count
+                if written.bytes - written.handedOver >= 1 << 20 {
+                    Writeback.start(fd, offset: written.handedOver, length: written.bytes - written.handedOver)
+                    written.handedOver = written.bytes
+                }
+            }
+        }
+    }
+
     /// Copies `source` into `destination` through a temporary file and a rename.
     public static func copy(_ source: URL, to destination: URL) throws {
         let dir = destination.deletingLastPathComponent()
@@ -61,6 +80,20 @@ public enum AtomicWrite {
         if Glibc.rename(from.path, to.path) != 0 {
             throw CaseError("\(to.path): cannot move into place: \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+/// Starting the write-back of part of a file without waiting for it: Linux's
+/// `sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE)`, looked up at run time (Glibc's
+/// module leaves it out: it is a GNU extension). Where it is missing nothing happens and the
+/// final flush does all the work, as before.
+enum Writeback {
+    private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+    private static let syncFileRange: SyncFileRange? = dlsym(nil, "sync_file_range").map { unsafeBitCast($0, to: SyncFileRange.self) }
+    private static let write: UInt32 = 2 // SYNC_FILE_RANGE_WRITE
+
+    static func start(_ fd: Int32, offset: Int, length: Int) {
+        _ = syncFileRange?(fd, Int64(offset), Int64(length), write)
     }
 }
 

@@ -103,8 +103,8 @@ extension Casebook {
         }
         try wrapped {
             try FileManager.default.createDirectory(at: ws.analysisDirectory, withIntermediateDirectories: true)
-            try AtomicWrite.write(to: Self.documentURL(ws)) { handle in
-                var out = JSONOutput { try handle.write(contentsOf: $0) }
+            try AtomicWrite.stream(to: Self.documentURL(ws)) { append in
+                var out = JSONOutput(sink: append)
                 try doc.write(to: &out, connections: DocumentBuilder.connectionEntries(results))
                 try out.finish()
             }

@@ -14,6 +14,9 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     private var offsets: [Int] = []
     /// Each record's ``ConnectionTraits``, beside it (two bytes a connection).
     private var traitBits: [ConnectionTraits] = []
+    /// Each record's length in bytes (four bytes a connection): records are copied as they are
+    /// when the store is put in stream order.
+    private var lengths: [UInt32] = []
     private var size = 0
 
     public init() {}
@@ -76,11 +79,31 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
         indices.lazy.filter { !traitBits[$0].isDisjoint(with: traits) }.map { self[$0] }
     }
 
-    /// Encodes `s` after the others without listing it; returns where it starts.
-    private mutating func appendDetached(_ s: ConnectionSummary) -> Int {
+    /// Encodes `s` after the others and lists it.
+    mutating func append(_ s: ConnectionSummary) {
         var w = CompactWriter()
         s.encode(to: &w)
-        return w.withBytes { record in
+        w.withBytes { append(record: $0, traits: s.traits) }
+    }
+
+    /// Lists an encoded record after the others.
+    private mutating func append(record: UnsafeRawBufferPointer, traits: ConnectionTraits) {
+        offsets.append(appendBytes(record))
+        traitBits.append(traits)
+        lengths.append(UInt32(record.count))
+    }
+
+    /// The bytes of record `i` (borrowed for the call).
+    private func withRecord<T>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        let length = Int(lengths[i])
+        return read(offsets[i], reading: length) { r in
+            body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(r.bytes)[r.at..<(r.at + length)]))
+        }
+    }
+
+    /// Puts `record` after the others; returns where it starts.
+    private mutating func appendBytes(_ record: UnsafeRawBufferPointer) -> Int {
+        do {
             size += record.count
             if let last = blocks.indices.last, blocks[last].count + record.count <= Self.blockSize {
                 let at = blocks[last].count
@@ -104,34 +127,31 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
     public var encodedSize: Int { size }
 
     /// Sorts the records by (stream, first frame) and replaces the pieces of one stream by their
-    /// merge (appended; the pieces' bytes stay behind unused, a rare case).
+    /// merge. The records are copied, as they are, into a new store in that order (spilling as
+    /// this one does): connections finish out of stream order, and the passes that follow
+    /// (rules, the document) read in stream order, so a spilled store read in place was read
+    /// all over its file in every pass.
     mutating func reorder(keys: [(stream: Int, firstFrame: Int)], merge: (ConnectionSummary, ConnectionSummary) -> ConnectionSummary) {
         let sorted = keys.indices.sorted { (keys[$0].stream, keys[$0].firstFrame) < (keys[$1].stream, keys[$1].firstFrame) }
-        var newOffsets: [Int] = [], newTraits: [ConnectionTraits] = []
-        newOffsets.reserveCapacity(sorted.count)
-        newTraits.reserveCapacity(sorted.count)
+        var out = ConnectionStore()
+        if spilling { out.spillFullBlocks() }
+        out.offsets.reserveCapacity(sorted.count)
+        out.traitBits.reserveCapacity(sorted.count)
+        out.lengths.reserveCapacity(sorted.count)
         var i = 0
         while i < sorted.count {
             var j = i + 1
             while j < sorted.count && keys[sorted[j]].stream == keys[sorted[i]].stream { j += 1 }
             if j == i + 1 {
-                newOffsets.append(offsets[sorted[i]])
-                newTraits.append(traitBits[sorted[i]])
+                withRecord(sorted[i]) { out.append(record: $0, traits: traitBits[sorted[i]]) }
             } else {
                 var s = self[sorted[i]]
                 for k in (i + 1)..<j { s = merge(s, self[sorted[k]]) }
-                newOffsets.append(appendDetached(s))
-                newTraits.append(s.traits)
+                out.append(s)
             }
             i = j
         }
-        offsets = newOffsets
-        traitBits = newTraits
-    }
-
-    mutating func append(_ s: ConnectionSummary) {
-        offsets.append(appendDetached(s))
-        traitBits.append(s.traits)
+        self = out
     }
 
     /// The connection with this `tcp.stream` (binary search; the store is in stream order).

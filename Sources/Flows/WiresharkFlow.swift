@@ -49,6 +49,8 @@ struct UnackedSegments {
             inOrder = inOrder && !Seq.lt(s.seq, items[items.count - 1].nextSeq) && s.nextSeq &- items[head].seq < 1 << 29
         } else {
             inOrder = true
+            // Room for a few from the first: growing 1, 2, 4, 8 cost more than the segments.
+            if items.capacity == 0 { items.reserveCapacity(8) }
         }
         items.append(s)
     }
