@@ -1,3 +1,4 @@
+import Foundation
 import Capture
 import TestSupport
 import XCTest
@@ -23,6 +24,22 @@ final class TraceFileTests: XCTestCase {
         XCTAssertEqual(r.frames[11].3, 54)
         XCTAssertEqual(Timestamp.nanoseconds(from: r.frames[0].1, to: r.frames[1].1), 66_000)
         XCTAssertEqual(r.frames[1].1.epochString, "1795344869.030584000")
+        XCTAssertTrue(r.problems.isEmpty)
+    }
+
+    /// A big-endian nanosecond pcap from the corpus (PcapPlusPlus' test data), against capinfos:
+    /// 10 packets, 2198 bytes of data, first and last packet times to the nanosecond.
+    func testBigEndianNanosecondPcapMatchesCapinfos() throws {
+        let path = Fixtures.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/pcapplusplus/nanosecs_big_endian.pcap").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw XCTSkip("../shared/corpus is not beside this checkout: nanosecs_big_endian.pcap skipped")
+        }
+        let r = try readAll(path)
+        XCTAssertEqual(r.trace.format, .pcap(bigEndian: true, nanosecond: true, modified: false))
+        XCTAssertEqual(r.frames.count, 10)
+        XCTAssertEqual(r.frames.map(\.2).reduce(0, +), 2198)
+        XCTAssertEqual(r.frames.first?.1.rfc3339, "2025-12-22T00:05:26.167647291Z")
+        XCTAssertEqual(r.frames.last?.1.rfc3339, "2025-12-22T00:05:26.168451894Z")
         XCTAssertTrue(r.problems.isEmpty)
     }
 

@@ -54,6 +54,20 @@ final class JSONOutputTests: XCTestCase {
             """)
     }
 
+    /// Strings are checked for characters to escape eight bytes at a time: escapes found in
+    /// every position of a word and in the tail, and UTF-8 beyond ASCII left as it is.
+    func testStringsEscapedWhereverTheCharacterIs() throws {
+        for (raw, escaped) in [("\\", "\\\\"), ("\"", "\\\""), ("\n", "\\n"), ("\u{1}", "\\u0001"), ("\t", "\\t")] {
+            for prefix in 0..<17 {
+                let s = String(repeating: "a", count: prefix) + raw + "bcd"
+                let expected = "\"" + String(repeating: "a", count: prefix) + escaped + "bcd\""
+                XCTAssertEqual(try text { $0.string(s) }.trimmingCharacters(in: .newlines), expected, "at \(prefix)")
+            }
+        }
+        XCTAssertEqual(try text { $0.string("Zürich → 東京 ok, 12345678") }.trimmingCharacters(in: .newlines), "\"Zürich → 東京 ok, 12345678\"")
+        XCTAssertEqual(try text { $0.string("") }.trimmingCharacters(in: .newlines), "\"\"")
+    }
+
     func testIntegralDoublesAreWrittenAsIntegers() throws {
         XCTAssertEqual(try doubleText(78), "78")
         XCTAssertEqual(try doubleText(-3), "-3")

@@ -78,6 +78,10 @@ final class ConnectionStoreTests: XCTestCase {
         XCTAssertEqual(store.connection(stream: 20_001), many[29_999 - 20_001])
         XCTAssertEqual(store.connection(stream: 7), many[29_992])
         XCTAssertEqual(store.heads.filter { $0.handshake.synAckFrame != nil }.count, 9_999)  // one of 10 000 merged away
+        // The sorted store was written anew in stream order, and spills as the first one did.
+        XCTAssertLessThanOrEqual(store.bytesInMemory, ConnectionStore.blockSize)
+        XCTAssertEqual(store.map(\.stream), Array(0..<29_999))
+        XCTAssertEqual(store[store.count - 1], many[1])
     }
 
     func testEverySummaryRoundTripsThroughTheCompactEncoding() throws {
