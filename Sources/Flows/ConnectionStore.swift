@@ -103,24 +103,22 @@ public struct ConnectionStore: RandomAccessCollection, Sendable {
 
     /// Puts `record` after the others; returns where it starts.
     private mutating func appendBytes(_ record: UnsafeRawBufferPointer) -> Int {
-        do {
-            size += record.count
-            if let last = blocks.indices.last, blocks[last].count + record.count <= Self.blockSize {
-                let at = blocks[last].count
-                blocks[last].append(contentsOf: record)
-                return last << 32 | at
-            }
-            if spilling, let last = blocks.indices.last, !blocks[last].isEmpty, blocks[last].count <= Self.blockSize {
-                precondition(isKnownUniquelyReferenced(&spill), "a spilling ConnectionStore is appended to through one copy only")
-                let written = blocks[last].withUnsafeBytes { spill!.write($0, at: last * Self.blockSize) }
-                if written { blocks[last] = [] } else { spilling = false }
-            }
-            var block: [UInt8] = []
-            block.reserveCapacity(Swift.max(Self.blockSize, record.count))
-            block.append(contentsOf: record)
-            blocks.append(block)
-            return (blocks.count - 1) << 32
+        size += record.count
+        if let last = blocks.indices.last, blocks[last].count + record.count <= Self.blockSize {
+            let at = blocks[last].count
+            blocks[last].append(contentsOf: record)
+            return last << 32 | at
         }
+        if spilling, let last = blocks.indices.last, !blocks[last].isEmpty, blocks[last].count <= Self.blockSize {
+            precondition(isKnownUniquelyReferenced(&spill), "a spilling ConnectionStore is appended to through one copy only")
+            let written = blocks[last].withUnsafeBytes { spill!.write($0, at: last * Self.blockSize) }
+            if written { blocks[last] = [] } else { spilling = false }
+        }
+        var block: [UInt8] = []
+        block.reserveCapacity(Swift.max(Self.blockSize, record.count))
+        block.append(contentsOf: record)
+        blocks.append(block)
+        return (blocks.count - 1) << 32
     }
 
     /// Bytes held for the encoded connections.
