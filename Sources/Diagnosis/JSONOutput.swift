@@ -170,9 +170,7 @@ public struct JSONOutput {
         let m9 = (v * 1e9).rounded()
         if abs(m9) < 1e15 {
             guard m9 / 1e9 == v else { out.append(v.description); return }
-            var m = Int64(m9), k = 9
-            while m % 10 == 0 { m /= 10; k -= 1 } // k stays ≥ 1: v is not integral
-            out.appendDecimal(m, fractionDigits: k)
+            out.appendNineDecimalsTrimmed(Int64(m9))
             return
         }
         var scale = 1.0
@@ -318,6 +316,21 @@ final class ByteBuffer {
         if let src = bytes.baseAddress { (base + count + 1).update(from: src.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
         count += bytes.count + 2
         base[count - 1] = 0x22
+    }
+
+    /// `m / 10^9` with its trailing fraction zeros left out (`m` not a multiple of 10^9):
+    /// 1_234_500_000 → 1.2345. The nine digits are written, then the zeros stepped back over.
+    func appendNineDecimalsTrimmed(_ m: Int64) {
+        reserve(32)
+        if m < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
+        let magnitude = m.magnitude
+        count += Self.writeDigits(magnitude / 1_000_000_000, to: base + count, minimumDigits: 1)
+        base[count] = UInt8(ascii: ".")
+        count += 1
+        _ = Self.writeDigits(magnitude % 1_000_000_000, to: base + count, minimumDigits: 9)
+        var n = 9
+        while n > 1 && base[count + n - 1] == 0x30 { n -= 1 }
+        count += n
     }
 
     /// Decimal digits written in place (no String per number).
