@@ -30,6 +30,8 @@ public struct RuleContext: Sendable {
     public var natRules: [StaticNATRule]
     /// Per match index: packets one vantage point saw and the other did not.
     public var diffs: [Int: VantageDiff]
+    /// What the rules share (shared by the copies of this context).
+    let cache = RuleCache()
 
     public init(aliases: [String: String], traces: [DocumentBuilder.TraceResult],
                 matches: [ConnectionMatch] = [], offsets: [ClockOffset] = [],
@@ -62,6 +64,9 @@ public struct RuleContext: Sendable {
     }
 
     public func trace(_ name: String) -> DocumentBuilder.TraceResult? { traces.first { $0.entry.name == name } }
+
+    /// The servers that answered SYNs in `t` (worked out once per run).
+    func serverAnswers(_ t: DocumentBuilder.TraceResult) -> ServerAnswers { cache.serverAnswers(t) }
 
     /// The trace nearer the clients of a matched pair: by vantage name, else the one whose
     /// handshake takes longer (it sees the whole path), else the first.

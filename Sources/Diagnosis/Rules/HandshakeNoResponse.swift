@@ -13,17 +13,13 @@ struct HandshakeNoResponse: Rule {
         let answeredElsewhere = Set(t.events.unexpectedSynAcks.map(\.syn.stream))
         let icmpStreams = Set(t.events.icmpErrors.compactMap(\.stream))
         var byServer: [Endpoint: [ConnectionSummary]] = [:]
-        // Connections that got an answer, by server address (first one per port and overall).
-        var answeredByAddress: [IPAddress: (stream: Int, port: UInt16)] = [:]
-        var answeredByEndpoint: [Endpoint: Int] = [:]
         for c in t.connections.having(.unanswered) where !answeredElsewhere.contains(c.stream) && !icmpStreams.contains(c.stream) {
             byServer[c.server, default: []].append(c)
         }
         guard !byServer.isEmpty else { return [] }
-        for c in t.connections.heads where c.handshake.synAckFrame != nil {
-            if answeredByAddress[c.server.address] == nil { answeredByAddress[c.server.address] = (c.stream, c.server.port) }
-            if answeredByEndpoint[c.server] == nil { answeredByEndpoint[c.server] = c.stream }
-        }
+        // Connections that got an answer, by server address (first one per port and overall).
+        let answers = context.serverAnswers(t)
+        let answeredByAddress = answers.firstByAddress, answeredByEndpoint = answers.firstByEndpoint
         return byServer.keys.sorted().map { server in
             let conns = byServer[server]!
             let c = conns.max { $0.handshake.synRetransmissions < $1.handshake.synRetransmissions }!

@@ -23,8 +23,7 @@ struct HandshakeRefused: Rule {
             byServer[c.server, default: []].append((c, rst))
         }
         guard !byServer.isEmpty else { return [] }
-        var bestRTT: [IPAddress: Double] = [:]
-        for c in t.connections.heads { if let r = c.handshake.synToSynAck { bestRTT[c.server.address] = min(bestRTT[c.server.address] ?? r, r) } }
+        let bestRTT = context.serverAnswers(t).fastestSynAck
         return byServer.keys.sorted().map { server in
             let items = byServer[server]!
             let (c, rst) = items[0]
