@@ -96,11 +96,10 @@ public struct ConnectionTracker {
         } else if let r = released.remove(key) {
             // A late packet for a released stream: continue it in a fresh record (merged at the end).
             conn = Connection(key: key, stream: r.stream)
-            for (d, f) in [(0, r.flows.0), (1, r.flows.1)] {
-                if let b = f.base { conn.flows[d].baseSeq = b; conn.flows[d].baseSet = true }
-                conn.flows[d].nextSeq = f.nextSeq
-                conn.flows[d].maxSeqToBeAcked = f.maxSeqToBeAcked
-            }
+            conn.flows.set(0, r.flows.0.wiresharkFlow)
+            conn.flows.set(1, r.flows.1.wiresharkFlow)
+            conn.firstRTT = r.firstRTT
+            conn.tsMruSyn = r.tsMruSyn
             keepLiveTableSparse()
             live[key] = conn
         } else {
@@ -279,10 +278,8 @@ public struct ConnectionTracker {
 
     private mutating func release(_ c: Connection) {
         keepSummary(c.summary())
-        func flow(_ d: Int) -> ReleasedStreams.Flow {
-            .init(base: c.baseSeq(direction: d), nextSeq: c.flows[d].nextSeq, maxSeqToBeAcked: c.flows[d].maxSeqToBeAcked)
-        }
-        released.insert(.init(stream: c.stream, flows: (flow(0), flow(1))), for: c.key)
+        released.insert(.init(stream: c.stream, flows: (.init(c.flows[0]), .init(c.flows[1])), firstRTT: c.firstRTT, tsMruSyn: c.tsMruSyn),
+                        for: c.key)
         live.removeValue(forKey: c.key)
     }
 }

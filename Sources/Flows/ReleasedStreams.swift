@@ -1,8 +1,11 @@
 import Packets
 
 /// What stays of each released connection: its stream number and, per direction, where
-/// Wireshark's analysis stood (base, next and highest-to-be-acked sequence numbers), so late
-/// packets continue the numbering and their retransmissions are still recognised.
+/// Wireshark's analysis stood (base, next and highest-to-be-acked sequence numbers, last window,
+/// window scale, last ACK and the duplicate ACKs counted since), so a late packet is analysed as
+/// tshark analyses it: numbering, retransmissions, duplicate ACKs and scaled windows go on. (Not
+/// kept: the unacknowledged segments, which only give an RTT to an ACK for data sent before the
+/// release.)
 ///
 /// There is one record for every connection the trace ever finished, so the records themselves
 /// leave memory: they go to a spill file in chunks (``RecordFile``). Memory keeps an index of
@@ -11,16 +14,68 @@ import Packets
 /// when a fingerprint matches, which is a late packet, a reused port, or one false match in about
 /// 2^15 probes; the first packet of a new connection usually finds an empty slot.
 struct ReleasedStreams {
+    /// One direction's ``WiresharkFlow`` without its unacknowledged segments.
     struct Flow: Equatable {
         var base: UInt32?
         var nextSeq: UInt32
         var maxSeqToBeAcked: UInt32
+        var window: UInt32 = 0xFFFF_FFFF
+        var winScale: Int8 = -1
+        var isFirstAck = false
+        var lastSegmentFlags: UInt32 = 0
+        var nextSeqTime: Int64 = 0
+        var lastAck: UInt32 = 0
+        var lastAckTime: Int64 = 0
+        var lastNonDupAck = 0
+        var dupAckNum = 0
+
+        init(base: UInt32?, nextSeq: UInt32, maxSeqToBeAcked: UInt32) {
+            self.base = base
+            self.nextSeq = nextSeq
+            self.maxSeqToBeAcked = maxSeqToBeAcked
+        }
+
+        init(_ f: WiresharkFlow) {
+            self.init(base: f.baseSet ? f.baseSeq : nil, nextSeq: f.nextSeq, maxSeqToBeAcked: f.maxSeqToBeAcked)
+            window = f.window
+            winScale = Int8(f.winScale)
+            isFirstAck = f.isFirstAck
+            lastSegmentFlags = f.lastSegmentFlags.rawValue
+            nextSeqTime = f.nextSeqTime
+            lastAck = f.lastAck
+            lastAckTime = f.lastAckTime
+            lastNonDupAck = f.lastNonDupAck
+            dupAckNum = f.dupAckNum
+        }
+
+        /// The flow to continue from (no unacknowledged segments).
+        var wiresharkFlow: WiresharkFlow {
+            var f = WiresharkFlow()
+            if let base { f.baseSeq = base; f.baseSet = true }
+            f.nextSeq = nextSeq
+            f.maxSeqToBeAcked = maxSeqToBeAcked
+            f.window = window
+            f.winScale = Int(winScale)
+            f.isFirstAck = isFirstAck
+            f.lastSegmentFlags = AnalysisFlags(rawValue: lastSegmentFlags)
+            f.nextSeqTime = nextSeqTime
+            f.lastAck = lastAck
+            f.lastAckTime = lastAckTime
+            f.lastNonDupAck = lastNonDupAck
+            f.dupAckNum = dupAckNum
+            return f
+        }
     }
 
     struct Record: Equatable {
         var stream: Int
         var flows: (Flow, Flow)
-        static func == (a: Record, b: Record) -> Bool { a.stream == b.stream && a.flows.0 == b.flows.0 && a.flows.1 == b.flows.1 }
+        /// The connection's first RTT (ns; 0 unknown) and its last SYN's time, as the analysis uses them.
+        var firstRTT: Int64 = 0
+        var tsMruSyn: Int64 = 0
+        static func == (a: Record, b: Record) -> Bool {
+            a.stream == b.stream && a.flows.0 == b.flows.0 && a.flows.1 == b.flows.1 && a.firstRTT == b.firstRTT && a.tsMruSyn == b.tsMruSyn
+        }
     }
 
     /// Fingerprint << 32 | (record number + 1); 0 is an empty slot, a record part of all ones a
@@ -94,7 +149,7 @@ struct ReleasedStreams {
     }
 }
 
-/// The released streams' records, numbered in the order they came: 72 bytes each, in chunks
+/// The released streams' records, numbered in the order they came: 184 bytes each, in chunks
 /// of 1,024; full chunks are written to a ``SpillFile`` and read back one record at a time
 /// (kept in memory when no spill file can be written).
 final class RecordFile {
@@ -103,7 +158,7 @@ final class RecordFile {
         var record: ReleasedStreams.Record
     }
 
-    static let size = 72
+    static let size = 184
     static let chunkRecords = 1024
     private var tail: [UInt8] = []
     /// Chunks that could not be written to the spill file, by chunk number.
@@ -147,9 +202,12 @@ final class RecordFile {
         tail = []
     }
 
-    // Layout: 0 family bits (1: low is IPv6, 2: high is IPv6), 1 base bits (1, 2: flow 0, 1 has
-    // a base), 2 low port, 4 high port, 8 low address (two words), 24 high address, 40 stream,
-    // 48 six sequence numbers.
+    // Layout: 0 family bits (1: low is IPv6, 2: high is IPv6), 1 flow bits (1, 2: flow 0, 1 has
+    // a base; 4, 8: flow 0, 1 is at its first ACK), 2 low port, 4 high port, 6 and 7 the flows'
+    // window scales, 8 low address (two words), 24 high address, 40 stream, 48 six sequence
+    // numbers, 72 and 120 the flows' analysis state (window, last ACK, last segment's flags, 4
+    // spare, duplicate ACKs, next seq's time, last ACK's time, last non-duplicate ACK's frame),
+    // 168 first RTT, 176 last SYN's time.
     private static func encode(_ e: Entry, into p: UnsafeMutableRawPointer) {
         func words(_ a: IPAddress) -> (UInt64, UInt64, UInt8) {
             switch a {
@@ -160,9 +218,12 @@ final class RecordFile {
         let low = words(e.key.low.address), high = words(e.key.high.address)
         let f = e.record.flows
         p.storeBytes(of: low.2 | high.2 << 1, as: UInt8.self)
-        p.storeBytes(of: (f.0.base != nil ? 1 : 0) | (f.1.base != nil ? 2 : 0) as UInt8, toByteOffset: 1, as: UInt8.self)
+        let bits = (f.0.base != nil ? 1 : 0) | (f.1.base != nil ? 2 : 0) | (f.0.isFirstAck ? 4 : 0) | (f.1.isFirstAck ? 8 : 0)
+        p.storeBytes(of: UInt8(bits), toByteOffset: 1, as: UInt8.self)
         p.storeBytes(of: e.key.low.port, toByteOffset: 2, as: UInt16.self)
         p.storeBytes(of: e.key.high.port, toByteOffset: 4, as: UInt16.self)
+        p.storeBytes(of: f.0.winScale, toByteOffset: 6, as: Int8.self)
+        p.storeBytes(of: f.1.winScale, toByteOffset: 7, as: Int8.self)
         p.storeBytes(of: low.0, toByteOffset: 8, as: UInt64.self)
         p.storeBytes(of: low.1, toByteOffset: 16, as: UInt64.self)
         p.storeBytes(of: high.0, toByteOffset: 24, as: UInt64.self)
@@ -174,6 +235,17 @@ final class RecordFile {
         p.storeBytes(of: f.1.base ?? 0, toByteOffset: 60, as: UInt32.self)
         p.storeBytes(of: f.1.nextSeq, toByteOffset: 64, as: UInt32.self)
         p.storeBytes(of: f.1.maxSeqToBeAcked, toByteOffset: 68, as: UInt32.self)
+        for (at, flow) in [(72, f.0), (120, f.1)] {
+            p.storeBytes(of: flow.window, toByteOffset: at, as: UInt32.self)
+            p.storeBytes(of: flow.lastAck, toByteOffset: at + 4, as: UInt32.self)
+            p.storeBytes(of: flow.lastSegmentFlags, toByteOffset: at + 8, as: UInt32.self)
+            p.storeBytes(of: Int64(flow.dupAckNum), toByteOffset: at + 16, as: Int64.self)
+            p.storeBytes(of: flow.nextSeqTime, toByteOffset: at + 24, as: Int64.self)
+            p.storeBytes(of: flow.lastAckTime, toByteOffset: at + 32, as: Int64.self)
+            p.storeBytes(of: Int64(flow.lastNonDupAck), toByteOffset: at + 40, as: Int64.self)
+        }
+        p.storeBytes(of: e.record.firstRTT, toByteOffset: 168, as: Int64.self)
+        p.storeBytes(of: e.record.tsMruSyn, toByteOffset: 176, as: Int64.self)
     }
 
     private static func decode(_ p: UnsafeRawPointer) -> Entry {
@@ -185,10 +257,23 @@ final class RecordFile {
         let low = Endpoint(address(8, v6: family & 1 != 0), p.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         let high = Endpoint(address(24, v6: family & 2 != 0), p.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
         func seq(_ i: Int) -> UInt32 { p.loadUnaligned(fromByteOffset: 48 + 4 * i, as: UInt32.self) }
+        func flow(_ d: Int) -> ReleasedStreams.Flow {
+            var f = ReleasedStreams.Flow(base: bases & (1 << d) != 0 ? seq(3 * d) : nil, nextSeq: seq(3 * d + 1), maxSeqToBeAcked: seq(3 * d + 2))
+            let at = 72 + 48 * d
+            f.winScale = p.loadUnaligned(fromByteOffset: 6 + d, as: Int8.self)
+            f.isFirstAck = bases & (4 << d) != 0
+            f.window = p.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+            f.lastAck = p.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)
+            f.lastSegmentFlags = p.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self)
+            f.dupAckNum = Int(p.loadUnaligned(fromByteOffset: at + 16, as: Int64.self))
+            f.nextSeqTime = p.loadUnaligned(fromByteOffset: at + 24, as: Int64.self)
+            f.lastAckTime = p.loadUnaligned(fromByteOffset: at + 32, as: Int64.self)
+            f.lastNonDupAck = Int(p.loadUnaligned(fromByteOffset: at + 40, as: Int64.self))
+            return f
+        }
         let record = ReleasedStreams.Record(
-            stream: Int(p.loadUnaligned(fromByteOffset: 40, as: Int64.self)),
-            flows: (ReleasedStreams.Flow(base: bases & 1 != 0 ? seq(0) : nil, nextSeq: seq(1), maxSeqToBeAcked: seq(2)),
-                    ReleasedStreams.Flow(base: bases & 2 != 0 ? seq(3) : nil, nextSeq: seq(4), maxSeqToBeAcked: seq(5))))
+            stream: Int(p.loadUnaligned(fromByteOffset: 40, as: Int64.self)), flows: (flow(0), flow(1)),
+            firstRTT: p.loadUnaligned(fromByteOffset: 168, as: Int64.self), tsMruSyn: p.loadUnaligned(fromByteOffset: 176, as: Int64.self))
         return Entry(key: ConversationKey(low, high), record: record)
     }
 }

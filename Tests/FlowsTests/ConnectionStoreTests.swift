@@ -184,9 +184,18 @@ final class ReleasedStreamsTests: XCTestCase {
         let a = Endpoint(IPAddress("10.0.1.10")!, 40001), b = Endpoint(IPAddress("10.0.2.20")!, 8080)
         let c = Endpoint(IPAddress("2001:db8::1")!, 40001), d = Endpoint(IPAddress("2001:db8::2")!, 443)
         var released = ReleasedStreams()
-        let r4 = ReleasedStreams.Record(stream: 7, flows: (
-            .init(base: 3_197_502_550, nextSeq: 3_197_502_567, maxSeqToBeAcked: 3_197_502_567),
-            .init(base: nil, nextSeq: 0, maxSeqToBeAcked: 0)))
+        var flow = ReleasedStreams.Flow(base: 3_197_502_550, nextSeq: 3_197_502_567, maxSeqToBeAcked: 3_197_502_567)
+        flow.window = 504
+        flow.winScale = 7
+        flow.isFirstAck = true
+        flow.lastSegmentFlags = AnalysisFlags.duplicateAck.rawValue
+        flow.nextSeqTime = 1_795_344_869_030_584_000
+        flow.lastAck = 1_957_713_445
+        flow.lastAckTime = 1_795_344_870_000_000_001
+        flow.lastNonDupAck = 10
+        flow.dupAckNum = 7
+        let r4 = ReleasedStreams.Record(stream: 7, flows: (flow, .init(base: nil, nextSeq: 0, maxSeqToBeAcked: 0)),
+                                        firstRTT: 66_000, tsMruSyn: 1_795_344_869_030_518_000)
         let r6 = ReleasedStreams.Record(stream: 9, flows: (
             .init(base: 1, nextSeq: 2, maxSeqToBeAcked: 3), .init(base: 0, nextSeq: 4_294_967_295, maxSeqToBeAcked: 5)))
         released.insert(r4, for: ConversationKey(b, a))
@@ -259,11 +268,9 @@ final class CloseReleaseTests: XCTestCase {
         XCTAssertGreaterThan(releasedBeforeEnd, 0)
     }
 
-    /// The same for each segment's analysis (Wireshark's flags, relative numbers, dup ACK counts,
-    /// stream): every lab and corpus capture gives the same answer for every frame whether its
-    /// closed connections are released at the first chance or kept to the end. (A segment after a
-    /// release continues from the stream's base, next and highest-to-be-acked sequence numbers
-    /// only; no capture here has one that needs more, such as a late duplicate ACK.)
+    /// The same for each segment's analysis (Wireshark's flags, relative numbers, windows, dup
+    /// ACK counts, stream): every lab and corpus capture gives the same answer for every frame
+    /// whether its closed connections are released at the first chance or kept to the end.
     func testReleasingClosedConnectionsAtOnceChangesNoSegmentAnalysis() throws {
         var releasedBeforeEnd = 0
         for path in ConnectionStoreTests.captures() where (try? TraceFile(path: path)) != nil {
@@ -283,10 +290,47 @@ final class CloseReleaseTests: XCTestCase {
                 XCTAssertEqual(a?.relativeSeq, b?.relativeSeq, "\(path) frame \(i + 1)")
                 XCTAssertEqual(a?.relativeAck, b?.relativeAck, "\(path) frame \(i + 1)")
                 XCTAssertEqual(a?.dupAckNumber, b?.dupAckNumber, "\(path) frame \(i + 1)")
+                XCTAssertEqual(a?.dupAckFrame, b?.dupAckFrame, "\(path) frame \(i + 1)")
+                XCTAssertEqual(a?.window, b?.window, "\(path) frame \(i + 1)")
                 XCTAssertEqual(a?.stream, b?.stream, "\(path) frame \(i + 1)")
             }
         }
         XCTAssertGreaterThan(releasedBeforeEnd, 0)
+    }
+
+    /// lost-last-ack/client.pcap: the client's ACKs of the server's FIN are dropped, the server
+    /// sends its FIN again and again, and the client answers each copy (tshark: [TCP
+    /// Retransmission], [TCP Dup ACK 10#n]). The connection has closed both ways, so 10 s after
+    /// the copy at 15.40 s (frame 23) it is released; the copy at 28.72 s (frame 25) and its
+    /// answer (frame 26) come after that and are analysed as tshark does: a retransmission, the
+    /// eighth duplicate of frame 10's ACK, windows still scaled (65536 and 64512, shift 10).
+    func testLateSegmentsAfterAReleaseAreAnalysedAsTsharkDoes() throws {
+        var reader = try TraceFile(path: Fixtures.lab("lost-last-ack/client.pcap")).makeReader()
+        var tracker = ConnectionTracker()
+        var summaries: [Int] = []
+        tracker.summaryObserver = { summaries.append($0.stream) }
+        var frames: [Int: SegmentAnalysis] = [:]
+        var n = 0
+        while let f = reader.next() {
+            n += 1
+            if let a = tracker.process(PacketDecoder.decode(f)) { frames[n] = a }
+            // Released by the sweep the late copy's arrival runs (the first after 10 quiet seconds).
+            if n == 24 { XCTAssertEqual(summaries, [], "still live after frame 24") }
+            if n == 25 { XCTAssertEqual(summaries, [0], "released before the late copy was looked up") }
+        }
+        XCTAssertEqual(n, 26)
+        let copy = try XCTUnwrap(frames[25]), answer = try XCTUnwrap(frames[26])
+        XCTAssertTrue(copy.flags.contains(.retransmission))
+        XCTAssertEqual(copy.window, 65536)
+        XCTAssertTrue(answer.flags.contains(.duplicateAck))
+        XCTAssertEqual(answer.dupAckFrame, 10)
+        XCTAssertEqual(answer.dupAckNumber, 8)
+        XCTAssertEqual(answer.window, 64512)
+        XCTAssertEqual(answer.relativeAck, 20)
+        let all = Array(tracker.finish())
+        XCTAssertEqual(all.count, 1)
+        XCTAssertEqual(all[0].toServer.duplicateAcks, 8)
+        XCTAssertEqual(all[0].toClient.retransmissions, 8)
     }
 
     /// basic/client.pcap: stream 0 closes with FINs; with a 1 s quiet time it is summarised

@@ -4,7 +4,7 @@
 # Usage: make-all.sh [scenario...]   (default: all, in priority order)
 set -uo pipefail
 cd "$(dirname "$0")"
-all=(basic one-way-nat forged-rst stale-state-recovered stale-state-stuck smtp-silent offload pmtu-blackhole tls-proxy-reset slow-reader wan-delay)
+all=(basic one-way-nat forged-rst stale-state-recovered stale-state-stuck smtp-silent offload pmtu-blackhole tls-proxy-reset slow-reader wan-delay lost-last-ack)
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] || scenarios=("${all[@]}")
 failed=()
