@@ -13,14 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 lab_init basic
 
-ns_add client
-ns_add router
-ns_add server
-router_enable router
-link client eth0 10.0.1.10/24 02:00:00:00:01:10  router eth0 10.0.1.1/24 02:00:00:00:01:01
-link router eth1 10.0.2.1/24  02:00:00:00:02:01  server eth0 10.0.2.20/24 02:00:00:00:02:20
-route client default via 10.0.1.1
-route server default via 10.0.2.1
+client_router_server
 # 3 SYN retries with exponential back-off (1 s, 2 s, 4 s), give up after 15 s.
 ns_sysctl client net.ipv4.tcp_syn_retries=3 net.ipv4.tcp_syn_linear_timeouts=0
 

@@ -130,6 +130,20 @@ neigh() { nsx "$1" ip neigh replace "$3" lladdr "$4" dev "$2" nud permanent; }
 # route ROLE ARGS... : ip route add ARGS inside the namespace
 route() { local r="$1"; shift; nsx "$r" ip route add "$@"; }
 
+# client_router_server: the lab's common topology (basic, stale-state, lost-last-ack):
+#   client 10.0.1.10 --- 10.0.1.1 router 10.0.2.1 --- 10.0.2.20 server, router forwarding,
+#   each end's default route through the router.
+client_router_server() {
+    ns_add client
+    ns_add router
+    ns_add server
+    router_enable router
+    link client eth0 10.0.1.10/24 02:00:00:00:01:10  router eth0 10.0.1.1/24 02:00:00:00:01:01
+    link router eth1 10.0.2.1/24  02:00:00:00:02:01  server eth0 10.0.2.20/24 02:00:00:00:02:20
+    route client default via 10.0.1.1
+    route server default via 10.0.2.1
+}
+
 # bg ROLE CMD... : start a background process inside the namespace and
 # remember its PID for cleanup (also in $LAST_PID). Every such command must
 # bound itself (e.g. with `timeout`). Output goes to $LAB_TMP/bg-<n>.log.

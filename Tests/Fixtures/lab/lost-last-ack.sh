@@ -15,14 +15,7 @@
 source "$(dirname "$0")/lib.sh"
 lab_init lost-last-ack
 
-ns_add client
-ns_add router
-ns_add server
-router_enable router
-link client eth0 10.0.1.10/24 02:00:00:00:01:10  router eth0 10.0.1.1/24 02:00:00:00:01:01
-link router eth1 10.0.2.1/24  02:00:00:00:02:01  server eth0 10.0.2.20/24 02:00:00:00:02:20
-route client default via 10.0.1.1
-route server default via 10.0.2.1
+client_router_server
 
 bgtool server server --port 8080 --lifetime 90
 wait_listen server 8080

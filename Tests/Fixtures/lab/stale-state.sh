@@ -29,14 +29,7 @@ case "$variant" in recovered|stuck) ;; *) echo "unknown variant $variant" >&2; e
 source "$(dirname "$0")/lib.sh"
 lab_init "stale-state-$variant"
 
-ns_add client
-ns_add router
-ns_add server
-router_enable router
-link client eth0 10.0.1.10/24 02:00:00:00:01:10  router eth0 10.0.1.1/24  02:00:00:00:01:01
-link router eth1 10.0.2.1/24  02:00:00:00:02:01  server eth0 10.0.2.20/24 02:00:00:00:02:20
-route client default via 10.0.1.1
-route server default via 10.0.2.1
+client_router_server
 # Linux 6.x: with tcp_syn_linear_timeouts=4 (default) and tcp_syn_retries=2 the
 # client retransmits its SYN every second and gives up after 7 s.
 ns_sysctl client net.ipv4.tcp_syn_retries=2
