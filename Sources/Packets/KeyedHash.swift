@@ -36,8 +36,8 @@ extension IPAddress {
     }
 
     /// IPv4 one word (tagged so it never equals an IPv6 address's words), IPv6 two.
-    @inlinable @inline(__always)
-    public func fold(into h: inout UInt64) {
+    @inline(__always)
+    func fold(into h: inout UInt64) {
         switch self {
         case .v4(let a):
             KeyedHash.fold(UInt64(a) | 1 << 32, into: &h)
