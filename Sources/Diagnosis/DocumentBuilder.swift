@@ -63,7 +63,7 @@ public enum DocumentBuilder {
                 let sighting = AnalysisDocument.HostSighting(
                     trace: t.entry.name, ttl: Int(ttl), initialTTL: HostObservation.initialTTL(for: ttl), hops: h.hops ?? 0,
                     ttls: Dictionary(uniqueKeysWithValues: h.ttlCounts.map { (String($0.key), $0.value) }),
-                    packets: h.packets, ipID: h.ipIDBehaviour, macs: h.macs.count < 2 ? h.macs.map(\.description) : h.macs.map(\.description).sorted())
+                    packets: h.packets, ipID: h.ipIDBehaviour, macs: h.macs.map(\.description).sorted())
                 byAddress[h.address, default: []].append(sighting)
             }
         }
